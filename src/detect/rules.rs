@@ -1,0 +1,329 @@
+//! Rules are data: TOML files embedded in the binary (`src/detect/rules/`),
+//! and custom rules in the same format from configuration.
+//!
+//! ```toml
+//! [[rule]]
+//! id = "secret.aws-access-key-id"      # <kind>.<provider>-<what>
+//! name = "AWS access key ID"           # what a person reads
+//! kind = "secret"                      # secret | pii
+//! sensitivity = "secret"               # secret | high | contact | network (pii rules)
+//! severity = "block"                   # block | warn (policy may change it)
+//! keywords = ["akia", "asia"]          # any of them must occur (case-insensitive)
+//! pattern = '''\b(?P<value>(?:AKIA|ASIA)[A-Z2-7]{16})\b'''
+//! min_entropy = 3.0                    # Shannon bits per character of the value
+//! validators = ["not-placeholder"]     # names from validate.rs, all must pass
+//! help = "delete it, rotate the key, and read it from the environment"
+//! examples = ['key = "AKIA..."']        # each must give a finding
+//! negative_examples = ['AKIAIOSFODNN7EXAMPLE']  # each must give none
+//! ```
+//!
+//! The value is the capture group named `value`, or the whole match.
+
+use regex::Regex;
+use serde::Deserialize;
+use thiserror::Error;
+
+use super::validate;
+
+/// The rule files built into nbgate.
+const BUILTIN: &[(&str, &str)] = &[("core.toml", include_str!("rules/core.toml"))];
+
+#[derive(Debug, Error)]
+pub enum RuleError {
+    #[error("{file}: {why}")]
+    File { file: String, why: String },
+    #[error("rule `{rule}`: {why}")]
+    Invalid { rule: String, why: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Secret,
+    Pii,
+    /// nbgate's own findings: an unreadable notebook, say.
+    Nbgate,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Secret => "secret",
+            Kind::Pii => "pii",
+            Kind::Nbgate => "nbgate",
+        }
+    }
+}
+
+/// How much harm a leak does, which sets the default policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sensitivity {
+    /// Credentials: block anywhere.
+    Secret,
+    /// SSN, card, IBAN, NPI, passport, MRN: block anywhere.
+    High,
+    /// E-mail, phone, names, addresses: block in outputs, warn for one value
+    /// in a source.
+    Contact,
+    /// IP addresses: warn.
+    Network,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warn,
+    Block,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Block => "block",
+            Severity::Warn => "warn",
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    #[serde(default)]
+    pub rule: Vec<RuleDef>,
+}
+
+/// A rule as written in TOML.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    #[serde(default)]
+    pub sensitivity: Option<Sensitivity>,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    pub pattern: String,
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    #[serde(default)]
+    pub validators: Vec<String>,
+    #[serde(default)]
+    pub help: Option<String>,
+    #[serde(default)]
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+/// A rule ready to run.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub name: String,
+    pub kind: Kind,
+    pub sensitivity: Sensitivity,
+    pub severity: Severity,
+    pub keywords: Vec<String>,
+    pub regex: Regex,
+    pub min_entropy: Option<f64>,
+    pub validators: Vec<String>,
+    pub help: String,
+    pub examples: Vec<String>,
+    pub negative_examples: Vec<String>,
+}
+
+/// A value a rule found, as byte offsets into the text.
+pub struct FoundValue<'t> {
+    pub start: usize,
+    pub end: usize,
+    pub value: &'t str,
+}
+
+impl Rule {
+    pub fn compile(def: RuleDef) -> Result<Rule, RuleError> {
+        let invalid = |why: String| RuleError::Invalid {
+            rule: def.id.clone(),
+            why,
+        };
+        let regex = regex::RegexBuilder::new(&def.pattern)
+            .size_limit(1 << 24)
+            .build()
+            .map_err(|err| invalid(format!("invalid pattern: {err}")))?;
+        for name in &def.validators {
+            if !validate::exists(name) {
+                return Err(invalid(format!(
+                    "unknown validator `{name}` (known: {})",
+                    validate::NAMES.join(", ")
+                )));
+            }
+        }
+        if !def.id.contains('.') {
+            return Err(invalid(
+                "an id is `<kind>.<name>`, such as `secret.acme-token`".into(),
+            ));
+        }
+        let sensitivity = def.sensitivity.unwrap_or(match def.kind {
+            Kind::Secret => Sensitivity::Secret,
+            _ => Sensitivity::High,
+        });
+        let severity = def.severity.unwrap_or(match sensitivity {
+            Sensitivity::Network => Severity::Warn,
+            _ => Severity::Block,
+        });
+        let help = def.help.unwrap_or_else(|| match def.kind {
+            Kind::Secret => "remove it, revoke it, and read it from the environment".into(),
+            _ => "remove it, or clear the output before committing".into(),
+        });
+        Ok(Rule {
+            id: def.id,
+            name: def.name,
+            kind: def.kind,
+            sensitivity,
+            severity,
+            keywords: def.keywords,
+            regex,
+            min_entropy: def.min_entropy,
+            validators: def.validators,
+            help,
+            examples: def.examples,
+            negative_examples: def.negative_examples,
+        })
+    }
+
+    /// Every value in `text` that matches and passes the rule's checks.
+    pub fn find_values<'t>(&self, text: &'t str) -> Vec<FoundValue<'t>> {
+        let mut found = Vec::new();
+        for captures in self.regex.captures_iter(text) {
+            let Some(value) = captures.name("value").or_else(|| captures.get(0)) else {
+                continue;
+            };
+            let whole = captures.get(0).map_or("", |m| m.as_str());
+            if !self.accepts(
+                value.as_str(),
+                whole,
+                line_around(text, value.start(), value.end()),
+            ) {
+                continue;
+            }
+            found.push(FoundValue {
+                start: value.start(),
+                end: value.end(),
+                value: value.as_str(),
+            });
+        }
+        found
+    }
+
+    fn accepts(&self, value: &str, whole: &str, line: &str) -> bool {
+        if value.is_empty() {
+            return false;
+        }
+        if let Some(min) = self.min_entropy {
+            if validate::shannon_entropy(value) < min {
+                return false;
+            }
+        }
+        if self.kind == Kind::Secret && validate::is_placeholder(value) {
+            return false;
+        }
+        let context = validate::Context { whole, line };
+        self.validators
+            .iter()
+            .all(|name| validate::run(name, value, &context))
+    }
+}
+
+fn line_around(text: &str, start: usize, end: usize) -> &str {
+    let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |at| end + at);
+    &text[line_start..line_end]
+}
+
+/// All the rules in force.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+}
+
+impl RuleSet {
+    /// The rules built into nbgate.
+    pub fn builtin() -> Result<RuleSet, RuleError> {
+        let mut set = RuleSet::default();
+        for (file, text) in BUILTIN {
+            set.add_file(file, text)?;
+        }
+        Ok(set)
+    }
+
+    /// Adds the rules of one TOML file; a rule with an id already present
+    /// replaces it.
+    pub fn add_file(&mut self, file: &str, text: &str) -> Result<(), RuleError> {
+        let parsed: RuleFile = toml::from_str(text).map_err(|err| RuleError::File {
+            file: file.to_string(),
+            why: err.to_string(),
+        })?;
+        for def in parsed.rule {
+            self.add(Rule::compile(def)?);
+        }
+        Ok(())
+    }
+
+    pub fn add(&mut self, rule: Rule) {
+        match self.rules.iter_mut().find(|r| r.id == rule.id) {
+            Some(existing) => *existing = rule,
+            None => self.rules.push(rule),
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every built-in rule finds each of its examples and none of its
+    /// negative examples, on its own and through the whole detector.
+    #[test]
+    fn every_rule_matches_its_examples() {
+        let set = RuleSet::builtin().expect("built-in rules load");
+        let mut failures = Vec::new();
+        for rule in &set.rules {
+            if rule.examples.is_empty() {
+                failures.push(format!("{}: no examples", rule.id));
+            }
+            for example in &rule.examples {
+                if rule.find_values(example).is_empty() {
+                    failures.push(format!("{}: missed example {example:?}", rule.id));
+                }
+            }
+            for example in &rule.negative_examples {
+                if !rule.find_values(example).is_empty() {
+                    failures.push(format!("{}: matched negative {example:?}", rule.id));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn rule_ids_are_unique() {
+        let mut seen = std::collections::BTreeSet::new();
+        for (file, text) in BUILTIN {
+            let parsed: RuleFile = toml::from_str(text).unwrap();
+            for def in parsed.rule {
+                assert!(
+                    seen.insert(def.id.clone()),
+                    "{file}: duplicate id {}",
+                    def.id
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! Extraction turns each part of a notebook into segments: text ready to scan,
+//! each carrying where it came from.
+//!
+//! A part is decoded the way its kind needs: HTML loses its tags and keeps its
+//! tables as rows that know their column header, JSON becomes its strings,
+//! tracebacks lose their ANSI codes, SVG keeps its text. Images are not text:
+//! they are handed on as [`Image`]s for OCR, checked by their magic bytes.
+
+pub mod ansi;
+pub mod dataframe;
+pub mod html;
+pub mod image;
+pub mod svg;
+
+use crate::notebook::{JsonString, MimeContent, MimeItem, Notebook, Text};
+
+/// Which piece of a notebook a segment was taken from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PartKind {
+    Source,
+    Output,
+    Attachment,
+    Metadata,
+}
+
+impl PartKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartKind::Source => "source",
+            PartKind::Output => "output",
+            PartKind::Attachment => "attachment",
+            PartKind::Metadata => "metadata",
+        }
+    }
+}
+
+/// How the text of a segment was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Via {
+    Text,
+    Html,
+    Json,
+    Ocr,
+    /// The raw bytes of a notebook that could not be parsed.
+    Raw,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Text => "text",
+            Via::Html => "html",
+            Via::Json => "json",
+            Via::Ocr => "ocr",
+            Via::Raw => "raw",
+        }
+    }
+}
+
+/// Where in a notebook a part is: everything of a location but the line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// Numbered from 1; `None` for notebook metadata and unreadable notebooks.
+    pub cell: Option<usize>,
+    pub cell_id: Option<String>,
+    pub cell_type: Option<&'static str>,
+    pub part: Option<PartKind>,
+    /// Numbered from 1 within the cell.
+    pub output: Option<usize>,
+    pub output_type: Option<String>,
+    pub attachment: Option<String>,
+    pub mime: Option<String>,
+    /// The cell's Jupyter tags (for `nbgate-allow`).
+    pub tags: Vec<String>,
+}
+
+/// A table cell's place: the row (from 1, header rows not counted) and the
+/// column's header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRef {
+    pub row: usize,
+    pub column: String,
+}
+
+/// Text ready to scan, with its origin.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    pub text: String,
+    pub origin: Origin,
+    pub via: Via,
+    /// 1-based `.ipynb` line for each line of `text`; empty when unknown.
+    pub file_lines: Vec<u32>,
+    /// Set when the text is one table cell.
+    pub table: Option<TableRef>,
+    /// Set when the text is a JSON string: its path, such as `$.data[0].email`.
+    pub json_path: Option<String>,
+}
+
+impl Segment {
+    pub fn file_line(&self, line_index: usize) -> Option<u32> {
+        self.file_lines
+            .get(line_index)
+            .or(self.file_lines.last())
+            .copied()
+    }
+}
+
+/// A table found in an output: HTML `<table>` or a DataFrame's text repr.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    /// One header per column; a column without a header gets its number.
+    pub headers: Vec<String>,
+    /// Each row's cells, as many as `headers` (index columns excluded).
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A table and where it is.
+#[derive(Debug, Clone)]
+pub struct LocatedTable {
+    pub table: Table,
+    pub origin: Origin,
+    pub via: Via,
+    pub file_line: Option<u32>,
+}
+
+/// An image inside a notebook, decoded from base64 and recognised by its
+/// magic bytes.
+#[derive(Debug, Clone)]
+pub struct Image {
+    pub bytes: Vec<u8>,
+    pub origin: Origin,
+    pub file_line: Option<u32>,
+}
+
+/// An image that could not be handed to OCR, and why.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub origin: Origin,
+    pub reason: String,
+}
+
+/// Everything scannable that one notebook holds.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub segments: Vec<Segment>,
+    pub tables: Vec<LocatedTable>,
+    pub images: Vec<Image>,
+    /// Parts that could not be decoded (a broken base64 image, say).
+    pub problems: Vec<Unreadable>,
+}
+
+/// Splits a notebook into segments, tables and images.
+pub fn extract(notebook: &Notebook) -> Extracted {
+    let mut out = Extracted::default();
+
+    for item in &notebook.metadata {
+        out.segments.push(json_segment(
+            item,
+            Origin {
+                part: Some(PartKind::Metadata),
+                ..Origin::default()
+            },
+        ));
+    }
+
+    for cell in &notebook.cells {
+        let cell_origin = Origin {
+            cell: Some(cell.number),
+            cell_id: cell.id.clone(),
+            cell_type: Some(cell.cell_type.as_str()),
+            tags: cell.tags.clone(),
+            ..Origin::default()
+        };
+
+        let source_origin = Origin {
+            part: Some(PartKind::Source),
+            ..cell_origin.clone()
+        };
+        out.segments
+            .push(text_segment(&cell.source, source_origin, Via::Text));
+
+        for item in &cell.metadata {
+            out.segments.push(json_segment(
+                item,
+                Origin {
+                    part: Some(PartKind::Metadata),
+                    ..cell_origin.clone()
+                },
+            ));
+        }
+
+        for output in &cell.outputs {
+            let origin = Origin {
+                part: Some(PartKind::Output),
+                output: Some(output.number),
+                output_type: Some(output.output_type.clone()),
+                ..cell_origin.clone()
+            };
+            if let Some(stream) = &output.stream {
+                let origin = Origin {
+                    mime: Some("text/plain".into()),
+                    ..origin.clone()
+                };
+                extract_plain_text(stream, origin, &mut out);
+            }
+            if let Some(error) = &output.error {
+                for text in [&error.ename, &error.evalue] {
+                    out.segments
+                        .push(text_segment(text, origin.clone(), Via::Text));
+                }
+                let traceback = ansi::strip_text(&error.traceback);
+                out.segments
+                    .push(text_segment(&traceback, origin.clone(), Via::Text));
+            }
+            for item in &output.data {
+                extract_mime(item, origin.clone(), &mut out);
+            }
+        }
+
+        for attachment in &cell.attachments {
+            let origin = Origin {
+                part: Some(PartKind::Attachment),
+                attachment: Some(attachment.name.clone()),
+                ..cell_origin.clone()
+            };
+            for item in &attachment.data {
+                extract_mime(item, origin.clone(), &mut out);
+            }
+        }
+    }
+
+    out.segments
+        .retain(|segment| !segment.text.trim().is_empty());
+    out
+}
+
+/// One entry of a MIME bundle, by its type.
+fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
+    let origin = Origin {
+        mime: Some(item.mime.clone()),
+        ..origin
+    };
+    let text = match &item.content {
+        MimeContent::Json(strings) => {
+            for string in strings {
+                out.segments.push(json_segment(string, origin.clone()));
+            }
+            return;
+        }
+        MimeContent::Text(text) => text,
+    };
+    let mime = item.mime.as_str();
+
+    if let Some(kind) = image::raster_kind(mime) {
+        match image::decode_base64(&text.value, kind) {
+            Ok(bytes) => out.images.push(Image {
+                bytes,
+                origin,
+                file_line: text.file_lines.first().copied(),
+            }),
+            Err(reason) => out.problems.push(Unreadable { origin, reason }),
+        }
+        return;
+    }
+
+    match mime {
+        "text/html" => {
+            let html = html::extract(&text.value);
+            let file_line = text.file_lines.first().copied();
+            let mut segment = Segment {
+                text: html.text,
+                origin: origin.clone(),
+                via: Via::Html,
+                file_lines: file_line.into_iter().collect(),
+                table: None,
+                json_path: None,
+            };
+            if html.line_map_is_exact {
+                segment.file_lines = html
+                    .source_lines
+                    .iter()
+                    .map(|&line| text.file_line(line).unwrap_or(0))
+                    .collect();
+            }
+            out.segments.push(segment);
+            for script in html.scripts {
+                out.segments.push(Segment {
+                    text: script,
+                    origin: origin.clone(),
+                    via: Via::Html,
+                    file_lines: file_line.into_iter().collect(),
+                    table: None,
+                    json_path: None,
+                });
+            }
+            for table in html.tables {
+                push_table(table, origin.clone(), Via::Html, file_line, out);
+            }
+        }
+        "image/svg+xml" => {
+            let svg_text = svg::text(&text.value);
+            out.segments.push(Segment {
+                text: svg_text,
+                origin,
+                via: Via::Html,
+                file_lines: text.file_lines.first().copied().into_iter().collect(),
+                table: None,
+                json_path: None,
+            });
+        }
+        "text/plain" => extract_plain_text(text, origin, out),
+        _ if image::is_binary_mime(mime) => {
+            log::debug!("{mime} is binary and not an image nbgate reads: not scanned");
+        }
+        _ => out.segments.push(text_segment(text, origin, Via::Text)),
+    }
+}
+
+/// Plain text, and the tables of any DataFrame printed in it.
+fn extract_plain_text(text: &Text, origin: Origin, out: &mut Extracted) {
+    let clean = ansi::strip_text(text);
+    for table in dataframe::tables(&clean.value) {
+        let file_line = clean.file_line(table.first_line);
+        push_table(table.table, origin.clone(), Via::Text, file_line, out);
+    }
+    out.segments.push(text_segment(&clean, origin, Via::Text));
+}
+
+/// A table, and a segment for each of its cells so that every text rule sees
+/// the cell alone and its finding names row and column.
+fn push_table(table: Table, origin: Origin, via: Via, file_line: Option<u32>, out: &mut Extracted) {
+    for (row_index, row) in table.rows.iter().enumerate() {
+        for (value, header) in row.iter().zip(&table.headers) {
+            if value.trim().is_empty() {
+                continue;
+            }
+            out.segments.push(Segment {
+                text: value.clone(),
+                origin: origin.clone(),
+                via,
+                file_lines: file_line.into_iter().collect(),
+                table: Some(TableRef {
+                    row: row_index + 1,
+                    column: header.clone(),
+                }),
+                json_path: None,
+            });
+        }
+    }
+    out.tables.push(LocatedTable {
+        table,
+        origin,
+        via,
+        file_line,
+    });
+}
+
+fn text_segment(text: &Text, origin: Origin, via: Via) -> Segment {
+    Segment {
+        text: text.value.clone(),
+        origin,
+        via,
+        file_lines: text.file_lines.clone(),
+        table: None,
+        json_path: None,
+    }
+}
+
+fn json_segment(item: &JsonString, origin: Origin) -> Segment {
+    Segment {
+        text: item.value.clone(),
+        origin,
+        via: Via::Json,
+        file_lines: item.file_line.into_iter().collect(),
+        table: None,
+        json_path: Some(item.path.clone()),
+    }
+}

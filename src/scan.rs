@@ -1,0 +1,318 @@
+//! Scanning one blob: bytes → notebook → segments → findings → verdicts.
+//!
+//! This is the only place that walks the whole chain; sources hand it blobs
+//! and reports read what it returns. A blob that does not parse is never
+//! passed silently: its raw text is scanned and an `nbgate.unreadable`
+//! finding says why.
+
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::config::{Config, OcrMode};
+use crate::detect::{self, Detector, Finding, Kind, RuleError, RuleSet, Sensitivity, Severity};
+use crate::extract::{self, Image, Origin, PartKind, Segment, Via};
+use crate::notebook;
+use crate::ocr::{Ocr, OcrError};
+use crate::policy::{rule_listed, Policy, ValueAllowlist, Verdict};
+
+/// The bytes of one notebook, and where they came from.
+#[derive(Debug, Clone)]
+pub struct Blob {
+    /// The path a person knows the notebook by.
+    pub path: String,
+    pub bytes: Vec<u8>,
+    /// The previous version (HEAD's, or the parent commit's), for telling new
+    /// findings from pre-existing ones and for not reading images again.
+    pub previous: Option<Vec<u8>>,
+    /// The ref and short commit that brought this version in (pre-receive).
+    pub introduced_by: Option<String>,
+}
+
+/// Something nbgate did not read, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    pub path: String,
+    pub origin: Origin,
+    pub reason: String,
+}
+
+/// What one notebook gave.
+#[derive(Debug)]
+pub struct NotebookResult {
+    pub path: String,
+    pub findings: Vec<(Finding, Verdict)>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Whether images can be read in this run.
+enum OcrState {
+    Off,
+    Missing(String),
+    Ready(Box<Ocr>),
+}
+
+/// Everything a scan needs, built once per run and shared across threads.
+pub struct Scanner {
+    detector: Detector,
+    policy: Policy,
+    ocr: OcrState,
+    max_notebook_bytes: u64,
+    image_budget: Mutex<ImageBudget>,
+}
+
+struct ImageBudget {
+    images_left: usize,
+    deadline: Duration,
+    started: Instant,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScannerError {
+    #[error(transparent)]
+    Rules(#[from] RuleError),
+    #[error(transparent)]
+    Ocr(#[from] OcrError),
+}
+
+impl Scanner {
+    /// Builds the rules, policy and OCR a configuration asks for.
+    pub fn new(config: &Config) -> Result<Scanner, ScannerError> {
+        let mut rules = RuleSet::builtin()?;
+        for def in &config.rule {
+            rules.add(detect::Rule::compile(def.clone())?);
+        }
+        rules
+            .rules
+            .retain(|rule| !rule_listed(&config.rules.disable, &rule.id));
+        let detector = Detector::new(rules, ValueAllowlist::new(config))?;
+
+        let mode = config.scan.ocr.unwrap_or_default();
+        let ocr = match mode {
+            OcrMode::Off => OcrState::Off,
+            OcrMode::Auto | OcrMode::Required => {
+                let loaded = Ocr::find_models(config.scan.ocr_models.as_deref())
+                    .and_then(|dir| Ocr::load(&dir));
+                match loaded {
+                    Ok(ocr) => OcrState::Ready(Box::new(ocr)),
+                    Err(err) if mode == OcrMode::Required => return Err(err.into()),
+                    Err(err) => {
+                        log::warn!("images are not read: {err}");
+                        OcrState::Missing(err.to_string())
+                    }
+                }
+            }
+        };
+
+        Ok(Scanner {
+            detector,
+            policy: Policy::new(config),
+            ocr,
+            max_notebook_bytes: config.scan.max_notebook_bytes,
+            image_budget: Mutex::new(ImageBudget {
+                images_left: config.scan.max_images,
+                deadline: Duration::from_secs_f64(config.scan.ocr_seconds.max(0.0)),
+                started: Instant::now(),
+            }),
+        })
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        self.detector.rules()
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Scans one blob.
+    pub fn scan(&self, blob: &Blob) -> NotebookResult {
+        let mut skipped = Vec::new();
+        let mut findings = self.findings(&blob.bytes, &blob.path, &mut skipped);
+
+        if let Some(previous) = &blob.previous {
+            let mut ignored = Vec::new();
+            let before: BTreeSet<String> = self
+                .findings_without_ocr(previous, &blob.path, &mut ignored)
+                .into_iter()
+                .map(|f| f.fingerprint)
+                .collect();
+            for finding in &mut findings {
+                finding.preexisting = before.contains(&finding.fingerprint);
+            }
+        }
+        for finding in &mut findings {
+            finding.introduced_by = blob.introduced_by.clone();
+        }
+
+        Policy::count_distinct(&mut findings);
+        let findings = findings
+            .into_iter()
+            .map(|finding| {
+                let verdict = self.policy.verdict(&finding);
+                (finding, verdict)
+            })
+            .collect();
+        NotebookResult {
+            path: blob.path.clone(),
+            findings,
+            skipped,
+        }
+    }
+
+    fn findings(&self, bytes: &[u8], path: &str, skipped: &mut Vec<Skipped>) -> Vec<Finding> {
+        self.findings_with(bytes, path, skipped, true)
+    }
+
+    fn findings_without_ocr(
+        &self,
+        bytes: &[u8],
+        path: &str,
+        skipped: &mut Vec<Skipped>,
+    ) -> Vec<Finding> {
+        self.findings_with(bytes, path, skipped, false)
+    }
+
+    fn findings_with(
+        &self,
+        bytes: &[u8],
+        path: &str,
+        skipped: &mut Vec<Skipped>,
+        read_images: bool,
+    ) -> Vec<Finding> {
+        let text = String::from_utf8_lossy(bytes);
+        if bytes.len() as u64 > self.max_notebook_bytes {
+            let why = format!(
+                "the notebook is {} bytes, over the limit of {} (scan.max_notebook_bytes): \
+                 scanned as raw text",
+                bytes.len(),
+                self.max_notebook_bytes
+            );
+            return self.unreadable(&text, why, None);
+        }
+        let parsed = notebook::parse(&text);
+        let notebook = match parsed {
+            Ok(notebook) => notebook,
+            Err(err) => {
+                let line = err.line();
+                return self.unreadable(
+                    &text,
+                    format!("cannot be read as a notebook: {err}"),
+                    line,
+                );
+            }
+        };
+
+        let extracted = extract::extract(&notebook);
+        let mut findings: Vec<Finding> = extracted
+            .segments
+            .iter()
+            .flat_map(|segment| self.detector.scan_segment(segment))
+            .collect();
+        self.detector.scan_tables(&extracted.tables, &mut findings);
+
+        for problem in extracted.problems {
+            skipped.push(Skipped {
+                path: path.to_string(),
+                origin: problem.origin,
+                reason: problem.reason,
+            });
+        }
+        if read_images {
+            for image in &extracted.images {
+                match self.read_image(image) {
+                    Ok(segment) => findings.extend(self.detector.scan_segment(&segment)),
+                    Err(reason) => skipped.push(Skipped {
+                        path: path.to_string(),
+                        origin: image.origin.clone(),
+                        reason,
+                    }),
+                }
+            }
+        }
+        findings
+    }
+
+    /// The text of an image as a segment, or why it was not read.
+    fn read_image(&self, image: &Image) -> Result<Segment, String> {
+        let ocr = match &self.ocr {
+            OcrState::Off => return Err("OCR is off (--ocr off)".into()),
+            OcrState::Missing(why) => return Err(why.clone()),
+            OcrState::Ready(ocr) => ocr,
+        };
+        {
+            let mut budget = self
+                .image_budget
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if budget.images_left == 0 {
+                return Err("over the run's image budget (scan.max_images)".into());
+            }
+            if budget.started.elapsed() > budget.deadline {
+                return Err("over the run's OCR time budget (scan.ocr_seconds)".into());
+            }
+            budget.images_left -= 1;
+        }
+        let lines = ocr.read(&image.bytes).map_err(|err| err.to_string())?;
+        let text = lines
+            .into_iter()
+            .map(|line| line.text)
+            .collect::<Vec<_>>()
+            .join("\n");
+        Ok(Segment {
+            text,
+            origin: image.origin.clone(),
+            via: Via::Ocr,
+            file_lines: image.file_line.into_iter().collect(),
+            table: None,
+            json_path: None,
+        })
+    }
+
+    /// A notebook that could not be read: its raw text scanned, and a
+    /// blocking finding that says why.
+    fn unreadable(&self, text: &str, why: String, line: Option<usize>) -> Vec<Finding> {
+        let raw = Segment {
+            text: text.to_string(),
+            origin: Origin::default(),
+            via: Via::Raw,
+            file_lines: Vec::new(),
+            table: None,
+            json_path: None,
+        };
+        let mut findings: Vec<Finding> = self.detector.scan_segment(&raw);
+        for finding in &mut findings {
+            finding.file_line = u32::try_from(finding.line).ok();
+        }
+        findings.push(Finding {
+            rule_id: "nbgate.unreadable".into(),
+            kind: Kind::Nbgate,
+            sensitivity: Sensitivity::Secret,
+            severity: Severity::Block,
+            message: format!("notebook {why}"),
+            help: "fix the JSON (open and save it in Jupyter), or exclude the path with \
+                   allow.paths"
+                .into(),
+            origin: Origin {
+                part: None::<PartKind>,
+                ..Origin::default()
+            },
+            via: Via::Raw,
+            line: line.unwrap_or(1),
+            column: 1,
+            width: 0,
+            table: None,
+            json_path: None,
+            file_line: line.and_then(|l| u32::try_from(l).ok()),
+            preview: String::new(),
+            fingerprint: detect::fingerprint("nbgate.unreadable", text),
+            context: String::new(),
+            count: 1,
+            inline_allow: false,
+            preexisting: false,
+            introduced_by: None,
+            distinct_in_part: 1,
+        });
+        findings
+    }
+}
