@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::{Config, OcrMode};
 use crate::detect::{self, Detector, Finding, Kind, RuleError, RuleSet, Sensitivity, Severity};
-use crate::extract::{self, Image, Origin, PartKind, Segment, Via};
+use crate::extract::{self, Image, Origin, Segment, Via};
 use crate::notebook;
 use crate::ocr::{Ocr, OcrError};
 use crate::policy::{rule_listed, Policy, ValueAllowlist, Verdict};
@@ -125,8 +125,28 @@ impl Scanner {
         &self.policy
     }
 
-    /// Scans one blob.
+    /// Scans one blob. A bug in nbgate that panics on this blob blocks it
+    /// with an `nbgate.internal-error` finding instead of ending the run.
     pub fn scan(&self, blob: &Blob) -> NotebookResult {
+        let caught =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.scan_blob(blob)));
+        caught.unwrap_or_else(|_| {
+            let finding = self.nbgate_finding(
+                "nbgate.internal-error",
+                "could not be scanned: nbgate hit an internal error (please report it)".into(),
+                "run `nbgate scan` on this file alone and report the message above it",
+                &blob.bytes,
+                None,
+            );
+            NotebookResult {
+                path: blob.path.clone(),
+                findings: vec![(finding, Verdict::Block)],
+                skipped: Vec::new(),
+            }
+        })
+    }
+
+    fn scan_blob(&self, blob: &Blob) -> NotebookResult {
         let mut skipped = Vec::new();
         let mut findings = self.findings(&blob.bytes, &blob.path, &mut skipped);
 
@@ -183,7 +203,7 @@ impl Scanner {
         let text = String::from_utf8_lossy(bytes);
         if bytes.len() as u64 > self.max_notebook_bytes {
             let why = format!(
-                "the notebook is {} bytes, over the limit of {} (scan.max_notebook_bytes): \
+                "too large to read as a notebook ({} bytes, over scan.max_notebook_bytes = {}): \
                  scanned as raw text",
                 bytes.len(),
                 self.max_notebook_bytes
@@ -197,7 +217,7 @@ impl Scanner {
                 let line = err.line();
                 return self.unreadable(
                     &text,
-                    format!("cannot be read as a notebook: {err}"),
+                    format!("not readable as a notebook: {err}"),
                     line,
                 );
             }
@@ -284,19 +304,33 @@ impl Scanner {
         for finding in &mut findings {
             finding.file_line = u32::try_from(finding.line).ok();
         }
-        findings.push(Finding {
-            rule_id: "nbgate.unreadable".into(),
+        findings.push(self.nbgate_finding(
+            "nbgate.unreadable",
+            why,
+            "fix the JSON (open and save it in Jupyter), or exclude the path with allow.paths",
+            text.as_bytes(),
+            line,
+        ));
+        findings
+    }
+
+    /// A finding of nbgate's own about a whole notebook; it blocks.
+    fn nbgate_finding(
+        &self,
+        rule_id: &str,
+        message: String,
+        help: &str,
+        bytes: &[u8],
+        line: Option<usize>,
+    ) -> Finding {
+        Finding {
+            rule_id: rule_id.into(),
             kind: Kind::Nbgate,
             sensitivity: Sensitivity::Secret,
             severity: Severity::Block,
-            message: format!("notebook {why}"),
-            help: "fix the JSON (open and save it in Jupyter), or exclude the path with \
-                   allow.paths"
-                .into(),
-            origin: Origin {
-                part: None::<PartKind>,
-                ..Origin::default()
-            },
+            message,
+            help: help.into(),
+            origin: Origin::default(),
             via: Via::Raw,
             line: line.unwrap_or(1),
             column: 1,
@@ -305,14 +339,13 @@ impl Scanner {
             json_path: None,
             file_line: line.and_then(|l| u32::try_from(l).ok()),
             preview: String::new(),
-            fingerprint: detect::fingerprint("nbgate.unreadable", text),
+            fingerprint: detect::fingerprint(rule_id, &String::from_utf8_lossy(bytes)),
             context: String::new(),
             count: 1,
             inline_allow: false,
             preexisting: false,
             introduced_by: None,
             distinct_in_part: 1,
-        });
-        findings
+        }
     }
 }

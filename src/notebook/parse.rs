@@ -349,10 +349,10 @@ impl<'a> Reader<'a> {
                     if line_pending {
                         text.file_lines.push(line);
                     }
-                    let inner_breaks = value[..value.len() - 1].matches('\n').count();
+                    line_pending = value.ends_with('\n');
+                    let inner_breaks = value.matches('\n').count() - usize::from(line_pending);
                     text.file_lines
                         .extend(std::iter::repeat_n(line, inner_breaks));
-                    line_pending = value.ends_with('\n');
                     text.value.push_str(&value);
                 }
                 if line_pending {

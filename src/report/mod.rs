@@ -79,7 +79,11 @@ pub fn describe_location(finding: &Finding) -> String {
         (None, _) if origin.part == Some(PartKind::Metadata) => {
             parts.push("notebook metadata".to_string())
         }
-        _ => {}
+        _ => {
+            if let Some(line) = finding.file_line {
+                parts.push(format!("line {line} of the file"));
+            }
+        }
     }
     let via_ocr = finding.via == crate::extract::Via::Ocr;
     let mime = |mime: &Option<String>| match (mime, via_ocr) {
