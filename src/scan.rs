@@ -215,11 +215,7 @@ impl Scanner {
             Ok(notebook) => notebook,
             Err(err) => {
                 let line = err.line();
-                return self.unreadable(
-                    &text,
-                    format!("not readable as a notebook: {err}"),
-                    line,
-                );
+                return self.unreadable(&text, format!("not readable as a notebook: {err}"), line);
             }
         };
 
@@ -334,6 +330,7 @@ impl Scanner {
             via: Via::Raw,
             line: line.unwrap_or(1),
             column: 1,
+            context_column: 1,
             width: 0,
             table: None,
             json_path: None,

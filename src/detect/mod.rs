@@ -33,6 +33,8 @@ pub struct Finding {
     /// 1-based line and column (in characters) inside the segment.
     pub line: usize,
     pub column: usize,
+    /// Column of the value inside `context`.
+    pub context_column: usize,
     /// Width of the match in characters, for the underline.
     pub width: usize,
     pub table: Option<TableRef>,
@@ -184,7 +186,21 @@ impl Detector {
         let line_end = text[end..].find('\n').map_or(text.len(), |at| end + at);
         let line_index = text[..line_start].matches('\n').count();
         let preview = preview(&rule.id, found.value);
-        let (context, column) = masked_line(text, line_start, line_end, start, masks);
+        // The context is a window around the value: a 20 MB line must not be
+        // copied into every finding on it.
+        let window_start =
+            char_boundary_before(text, start.saturating_sub(CONTEXT_BYTES).max(line_start));
+        let window_end = char_boundary_before(text, (end + CONTEXT_BYTES).min(line_end));
+        let (mut context, mut context_column) =
+            masked_line(text, window_start, window_end, start, masks);
+        if window_start > line_start {
+            context.insert(0, '…');
+            context_column += 1;
+        }
+        if window_end < line_end {
+            context.push('…');
+        }
+        let column = text[line_start..start].chars().count() + 1;
         Finding {
             rule_id: rule.id.clone(),
             kind: rule.kind,
@@ -196,6 +212,7 @@ impl Detector {
             via: segment.via,
             line: line_index + 1,
             column,
+            context_column,
             width: preview.chars().count(),
             table: segment.table.clone(),
             json_path: segment.json_path.clone(),
@@ -249,6 +266,7 @@ impl Detector {
                     via: located.via,
                     line: 1,
                     column: 1,
+                    context_column: 1,
                     width: 0,
                     table: Some(TableRef {
                         row: 1,
@@ -268,6 +286,17 @@ impl Detector {
             }
         }
     }
+}
+
+/// Bytes of a line kept on each side of a value in a finding's context.
+const CONTEXT_BYTES: usize = 160;
+
+/// The nearest char boundary at or before `at`.
+fn char_boundary_before(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The line `line_start..line_end` of `text` with every masked range replaced

@@ -112,7 +112,11 @@ fn write_finding(
     writeln!(out, "{pad}{} {location}", "-->".style(palette.gutter))?;
 
     if finding.width > 0 && !finding.context.is_empty() {
-        let (shown, column) = clip(&escape(&finding.context), finding.column, finding.width);
+        let (shown, column) = clip(
+            &escape(&finding.context),
+            finding.context_column,
+            finding.width,
+        );
         writeln!(out, "{pad} {}", "|".style(palette.gutter))?;
         writeln!(
             out,
