@@ -112,11 +112,15 @@ fn write_finding(
     writeln!(out, "{pad}{} {location}", "-->".style(palette.gutter))?;
 
     if finding.width > 0 && !finding.context.is_empty() {
-        let (shown, column) = clip(
-            &escape(&finding.context),
-            finding.context_column,
-            finding.width,
-        );
+        // Escaping can widen what precedes the value (a tab, a control
+        // character), so the underline's column is measured after escaping.
+        let before: String = finding
+            .context
+            .chars()
+            .take(finding.context_column.saturating_sub(1))
+            .collect();
+        let column = escape(&before).chars().count() + 1;
+        let (shown, column) = clip(&escape(&finding.context), column, finding.width);
         writeln!(out, "{pad} {}", "|".style(palette.gutter))?;
         writeln!(
             out,
