@@ -284,8 +284,25 @@ impl Config {
                 .map_err(|err| invalid(format!("allow.paths: `{glob}`: {err}")))?;
         }
         for def in &self.rule {
-            crate::detect::Rule::compile(def.clone())
+            let rule = crate::detect::Rule::compile(def.clone())
                 .map_err(|err| invalid(format!("[[rule]] {err}")))?;
+            // A custom rule is held to its own examples, as built-in ones are.
+            for example in &rule.examples {
+                if rule.find_values(example).is_empty() {
+                    return Err(invalid(format!(
+                        "[[rule]] `{}`: its pattern does not match its example {example:?}",
+                        rule.id
+                    )));
+                }
+            }
+            for example in &rule.negative_examples {
+                if !rule.find_values(example).is_empty() {
+                    return Err(invalid(format!(
+                        "[[rule]] `{}`: its pattern matches its negative example {example:?}",
+                        rule.id
+                    )));
+                }
+            }
         }
         for (part_rule, parts) in &self.rules.part_severity {
             for part in parts.keys() {
@@ -335,6 +352,16 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("value_regexes"), "{err}");
+    }
+
+    /// The documented example is a valid configuration: every key it shows
+    /// exists, and every custom rule in it compiles.
+    #[test]
+    fn config_example_parses() {
+        let path = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml"));
+        let config = Config::load(path).expect("config.example.toml is valid");
+        assert_eq!(config.rule.len(), 1);
+        assert!(config.server.max_seconds > 0.0);
     }
 
     #[test]
