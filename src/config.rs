@@ -287,19 +287,22 @@ impl Config {
             let rule = crate::detect::Rule::compile(def.clone())
                 .map_err(|err| invalid(format!("[[rule]] {err}")))?;
             // A custom rule is held to its own examples, as built-in ones are.
-            for example in &rule.examples {
+            // Examples are named by number: one may be a real value.
+            for (number, example) in rule.examples.iter().enumerate() {
                 if rule.find_values(example).is_empty() {
                     return Err(invalid(format!(
-                        "[[rule]] `{}`: its pattern does not match its example {example:?}",
-                        rule.id
+                        "[[rule]] `{}`: its pattern does not match its example {}",
+                        rule.id,
+                        number + 1
                     )));
                 }
             }
-            for example in &rule.negative_examples {
+            for (number, example) in rule.negative_examples.iter().enumerate() {
                 if !rule.find_values(example).is_empty() {
                     return Err(invalid(format!(
-                        "[[rule]] `{}`: its pattern matches its negative example {example:?}",
-                        rule.id
+                        "[[rule]] `{}`: its pattern matches its negative example {}",
+                        rule.id,
+                        number + 1
                     )));
                 }
             }
