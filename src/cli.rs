@@ -130,7 +130,8 @@ pub fn repository_root(start: &Path) -> PathBuf {
 
 fn scan(args: &ScanArgs) -> Result<i32> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let config = load_config(&args.common, &repository_root(&cwd))?;
+    let root = repository_root(&cwd);
+    let config = load_config(&args.common, &root)?;
     let scanner = Scanner::new(&config)?;
 
     let roots = if args.paths.is_empty() {
@@ -140,7 +141,7 @@ fn scan(args: &ScanArgs) -> Result<i32> {
     };
     let files: Vec<PathBuf> = paths::notebook_paths(&roots)?
         .into_iter()
-        .filter(|path| !scanner.policy().skips_path(&path.to_string_lossy()))
+        .filter(|path| !scanner.policy().skips_path(&relative_to(path, &root)))
         .collect();
 
     let progress = progress_bar(files.len());
@@ -162,6 +163,14 @@ fn scan(args: &ScanArgs) -> Result<i32> {
     let report = Report { results };
     emit(&report, &scanner, &args.common)?;
     Ok(exit_code(&report, &config))
+}
+
+/// A path relative to the repository root, as `allow.paths` globs see it;
+/// a path outside the root stays as given.
+fn relative_to(path: &Path, root: &Path) -> String {
+    let absolute = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let relative = absolute.strip_prefix(root).unwrap_or(path);
+    relative.to_string_lossy().into_owned()
 }
 
 /// Writes the report in the chosen format to standard output.
