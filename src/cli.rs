@@ -177,13 +177,18 @@ fn relative_to(path: &Path, root: &Path) -> String {
 pub fn emit(report: &Report, scanner: &Scanner, common: &CommonArgs) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    match common.format {
-        Format::Human => report::human::write(report, &mut out, use_color(common.color))?,
-        Format::Json => report::json::write(report, &mut out)?,
-        Format::Sarif => report::sarif::write(report, scanner.rules(), &mut out)?,
+    let written = match common.format {
+        Format::Human => report::human::write(report, &mut out, use_color(common.color)),
+        Format::Json => report::json::write(report, &mut out),
+        Format::Sarif => report::sarif::write(report, scanner.rules(), &mut out),
     }
-    out.flush()?;
-    Ok(())
+    .and_then(|()| out.flush());
+    match written {
+        // A reader that stopped early (`| head`) is not an error of the scan;
+        // the exit code still says whether anything blocks.
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 pub fn exit_code(report: &Report, config: &Config) -> i32 {

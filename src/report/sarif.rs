@@ -44,21 +44,18 @@ pub fn to_value(report: &Report, rules: &RuleSet) -> Value {
                 Verdict::Warn => "warning",
                 _ => "note",
             };
-            let mut region = json!({});
+            let mut physical = json!({"artifactLocation": {"uri": path}});
+            // SARIF regions need a start line; without one the result points
+            // at the whole file.
             if let Some(line) = finding.file_line {
-                region = json!({"startLine": line});
+                physical["region"] = json!({"startLine": line});
             }
             let origin = &finding.origin;
             json!({
                 "ruleId": finding.rule_id,
                 "level": level,
                 "message": {"text": format!("{} ({}): {}", finding.message, describe_location(finding), finding.preview)},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": path},
-                        "region": region,
-                    }
-                }],
+                "locations": [{"physicalLocation": physical}],
                 "partialFingerprints": {"nbgate/v1": finding.fingerprint},
                 "properties": {
                     "cell": origin.cell,
