@@ -349,7 +349,9 @@ impl<'a> Reader<'a> {
                     if line_pending {
                         text.file_lines.push(line);
                     }
-                    let inner_breaks = value[..value.len() - 1].matches('\n').count();
+                    // Not `value[..len - 1]`: the last character may be wider than a byte.
+                    let inner_breaks =
+                        value.matches('\n').count() - usize::from(value.ends_with('\n'));
                     text.file_lines
                         .extend(std::iter::repeat_n(line, inner_breaks));
                     line_pending = value.ends_with('\n');
