@@ -74,6 +74,11 @@ fn labels(line: &[char]) -> Vec<Label> {
     if line.ends_with(&['\\']) && line.len() >= 2 && line[line.len() - 2] == ' ' {
         line = &line[..line.len() - 1];
     }
+    labels_split(line, 2)
+}
+
+/// Runs of text parted by at least `gap` spaces.
+fn labels_split(line: &[char], gap: usize) -> Vec<Label> {
     let mut out = Vec::new();
     let mut at = 0;
     while at < line.len() {
@@ -82,7 +87,9 @@ fn labels(line: &[char]) -> Vec<Label> {
             continue;
         }
         let start = at;
-        while at < line.len() && !(line[at] == ' ' && line.get(at + 1).is_none_or(|&c| c == ' ')) {
+        while at < line.len()
+            && !(line[at] == ' ' && (gap == 1 || line.get(at + 1).is_none_or(|&c| c == ' ')))
+        {
             at += 1;
         }
         out.push(Label {
@@ -124,10 +131,6 @@ fn table_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
         headers.push(chars_of(lines[at])?);
         at += 1;
     }
-    let columns = labels(headers.last()?);
-    if columns.is_empty() {
-        return None;
-    }
 
     // 2. Candidate rows: up to a blank line. The first starts with text.
     if !lines
@@ -138,11 +141,18 @@ fn table_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
     }
     let mut candidates: Vec<(usize, Vec<char>)> = Vec::new();
     while at < lines.len() && !is_blank(lines[at]) {
+        if let Some(name) = series_footer(lines[at]) {
+            return series(lines, first, at, name);
+        }
         let Some(chars) = chars_of(lines[at]) else {
             break;
         };
         candidates.push((at, chars));
         at += 1;
+    }
+    let columns = column_labels(headers.last()?, &candidates);
+    if columns.is_empty() {
+        return None;
     }
 
     // 3. The index width, then the column edges. Header labels that end
@@ -220,6 +230,84 @@ fn table_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
             row_lines: kept_lines,
         },
         end,
+    ))
+}
+
+/// The column labels of the last header line. pandas parts columns by at
+/// least one space, and a label may hold single spaces ("Shots on target"),
+/// so two words one space apart are two labels only when some row ends a
+/// value right under the first: a right-aligned value can end only on its
+/// own column's edge.
+fn column_labels(line: &[char], rows: &[(usize, Vec<char>)]) -> Vec<Label> {
+    let touches = |edge: usize| {
+        rows.iter().any(|(_, row)| {
+            row.get(edge - 1).is_some_and(|&c| c != ' ') && row.get(edge).is_none_or(|&c| c == ' ')
+        })
+    };
+    let mut words = labels_split(line, 1);
+    if words.last().is_some_and(|w| w.text == "\\") {
+        words.pop();
+    }
+    let mut merged: Vec<Label> = Vec::new();
+    for word in words {
+        match merged.last_mut() {
+            Some(label) if word.start == label.end + 1 && !touches(label.end) => {
+                label.text.push(' ');
+                label.text.push_str(&word.text);
+                label.end = word.end;
+            }
+            _ => merged.push(word),
+        }
+    }
+    merged
+}
+
+/// The name a Series footer gives (`Name: email, dtype: object`), or
+/// "value" for a footer without a name (`dtype: int64`).
+fn series_footer(line: &str) -> Option<String> {
+    if line.starts_with("dtype: ") || line.starts_with("Length: ") {
+        return Some("value".into());
+    }
+    let rest = line.strip_prefix("Name: ")?;
+    let has_dtype = rest.contains("dtype: ");
+    let name = rest.split(", ").next()?.trim();
+    (has_dtype && !name.is_empty()).then(|| name.to_string())
+}
+
+/// A printed Series: each line from `first` to the footer at `footer` is an
+/// index and a value, right-aligned to one edge.
+fn series(lines: &[&str], first: usize, footer: usize, name: String) -> Option<(TextTable, usize)> {
+    let mut rows = Vec::new();
+    let mut row_lines = Vec::new();
+    let mut edge = None;
+    for (line, text) in lines.iter().enumerate().take(footer).skip(first) {
+        let chars = chars_of(text)?;
+        let index_end = index_end(&chars);
+        if *edge.get_or_insert(chars.len()) != chars.len() || index_end >= chars.len() {
+            return None;
+        }
+        let value = collapse(&chars[index_end..]);
+        let index = collapse(&chars[..index_end]);
+        if index == ".." && value == "..." {
+            continue;
+        }
+        rows.push(vec![index, value]);
+        row_lines.push(line);
+    }
+    if rows.len() < 2 {
+        return None;
+    }
+    let table = Table {
+        headers: vec!["index".into(), name],
+        rows,
+    };
+    Some((
+        TextTable {
+            table,
+            first_line: first,
+            row_lines,
+        },
+        footer + 1,
     ))
 }
 
@@ -382,6 +470,72 @@ b  x   3";
         assert_eq!(t.table.headers, ["k1 k2", "v"]);
         assert_eq!(t.table.rows[1], ["y", "2"]);
         assert_eq!(t.table.rows[2], ["b x", "3"]);
+    }
+
+    #[test]
+    fn columns_one_space_apart() {
+        let text = "      Fare Cabin Embarked     sex smoker  Shots on target
+0   7.2500   NaN        S  Female     No               13
+1  71.2833   C85        C    Male    Yes                4
+2   8.0500   NaN        S  Female     No                0";
+        let t = only(text);
+        assert_eq!(
+            t.table.headers,
+            [
+                "index",
+                "Fare",
+                "Cabin",
+                "Embarked",
+                "sex",
+                "smoker",
+                "Shots on target"
+            ]
+        );
+        assert_eq!(
+            t.table.rows[1],
+            ["1", "71.2833", "C85", "C", "Male", "Yes", "4"]
+        );
+    }
+
+    #[test]
+    fn truncated_wide_frame() {
+        let text = "  long_column_name_0  ... long_column_name_4
+0  value with spaces  ...  value with spaces
+1                  x  ...                  x
+
+[2 rows x 5 columns]";
+        let t = only(text);
+        assert_eq!(
+            t.table.headers,
+            ["index", "long_column_name_0", "long_column_name_4"]
+        );
+        assert_eq!(
+            t.table.rows[0],
+            ["0", "value with spaces", "value with spaces"]
+        );
+    }
+
+    #[test]
+    fn series_take_their_name() {
+        let text = "0    a@b.co\n1    c@d.co\n2    e@f.co\nName: email, dtype: str";
+        let t = only(text);
+        assert_eq!(t.table.headers, ["index", "email"]);
+        assert_eq!(t.table.rows[0], ["0", "a@b.co"]);
+        assert_eq!(t.row_lines, [0, 1, 2]);
+    }
+
+    #[test]
+    fn info_output_is_not_a_table() {
+        let text = "<class 'pandas.DataFrame'>
+RangeIndex: 3 entries, 0 to 2
+Data columns (total 2 columns):
+ #   Column  Non-Null Count  Dtype  
+---  ------  --------------  -----  
+ 0   Fare    3 non-null      float64
+ 1   Cabin   1 non-null      str    
+dtypes: float64(1), str(1)
+memory usage: 276.0 bytes";
+        assert!(tables(text).is_empty());
     }
 
     #[test]
