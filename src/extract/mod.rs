@@ -317,12 +317,15 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
             }
         }
         "image/svg+xml" => {
-            let svg_text = svg::text(&text.value);
+            let (svg_text, source_lines) = svg::text_lines(&text.value);
             out.segments.push(Segment {
                 text: svg_text,
                 origin,
                 via: Via::Html,
-                file_lines: text.file_lines.first().copied().into_iter().collect(),
+                file_lines: source_lines
+                    .iter()
+                    .filter_map(|&line| text.file_line(line))
+                    .collect(),
                 table: None,
                 json_path: None,
             });

@@ -9,47 +9,73 @@ const TEXT_ELEMENTS: &[&str] = &["text", "tspan", "textpath", "title", "desc"];
 
 /// The text content of an SVG document: one line per text element.
 pub fn text(svg: &str) -> String {
+    text_lines(svg).0
+}
+
+/// The text content of an SVG document, and for each of its lines the
+/// 0-based source line where that line's text starts.
+pub fn text_lines(svg: &str) -> (String, Vec<usize>) {
     let mut out = String::new();
+    let mut lines = Vec::new();
     let mut line = String::new();
+    let mut line_start: Option<usize> = None;
     // Open text elements; a counter, so nesting costs nothing.
     let mut depth = 0usize;
-    let end_line = |line: &mut String, out: &mut String| {
+    // Source lines are counted as tokens go by, so the whole walk stays linear.
+    let (mut counted_to, mut source_line) = (0usize, 0usize);
+    let mut line_at = |offset: usize| {
+        let offset = offset.max(counted_to);
+        source_line += memchr::memchr_iter(b'\n', &svg.as_bytes()[counted_to..offset]).count();
+        counted_to = offset;
+        source_line
+    };
+    let mut end_line = |line: &mut String, start: &mut Option<usize>| {
         let trimmed = line.trim();
-        if !trimmed.is_empty() {
+        if let (false, Some(start)) = (trimmed.is_empty(), *start) {
             if !out.is_empty() {
                 out.push('\n');
             }
             out.push_str(trimmed);
+            lines.push(start);
         }
         line.clear();
+        *start = None;
     };
     markup::tokenize(svg, |token| match token {
         Token::Start {
             name, self_closing, ..
         } if !self_closing && is_text_element(&name) => {
             if depth == 0 || matches!(name.as_str(), "text" | "title" | "desc") {
-                end_line(&mut line, &mut out);
+                end_line(&mut line, &mut line_start);
             }
             depth += 1;
         }
         Token::End { name, .. } if is_text_element(&name) => {
             depth = depth.saturating_sub(1);
             if depth == 0 {
-                end_line(&mut line, &mut out);
+                end_line(&mut line, &mut line_start);
             }
         }
-        Token::Text { raw, .. } if depth > 0 => {
+        Token::Text { raw, at } if depth > 0 => {
+            if line_start.is_none() && !raw.trim().is_empty() {
+                line_start = Some(line_at(at + (raw.len() - raw.trim_start().len())));
+            }
             push_collapsed(&mut line, &markup::decode_entities(raw))
         }
         Token::Raw {
             raw,
+            at,
             element: "cdata",
-            ..
-        } if depth > 0 => push_collapsed(&mut line, raw),
+        } if depth > 0 => {
+            if line_start.is_none() && !raw.trim().is_empty() {
+                line_start = Some(line_at(at));
+            }
+            push_collapsed(&mut line, raw)
+        }
         _ => {}
     });
-    end_line(&mut line, &mut out);
-    out
+    end_line(&mut line, &mut line_start);
+    (out, lines)
 }
 
 /// SVG is XML and names are case-sensitive, but `textPath` is lower-cased by
@@ -96,5 +122,6 @@ mod tests {
             text(svg),
             "Sales & churn\nOwner: jane.doe@acme-corp.com\nKey: AKIAQYLPMN5HHHFPZAM2\na < b"
         );
+        assert_eq!(text_lines(svg).1, [2, 3, 6, 7]);
     }
 }
