@@ -36,7 +36,7 @@ impl GitError {
     pub fn git(what: impl Into<String>, err: impl std::fmt::Display) -> GitError {
         GitError::Git {
             what: what.into(),
-            why: format!("{err:#}").replace('\n', " "),
+            why: err.to_string().replace('\n', " "),
         }
     }
 }

@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use gix::bstr::{BStr, BString, ByteSlice};
+use gix::bstr::{BString, ByteSlice};
 use gix::index::entry::{Flags, Mode, Stage};
 use gix::{ObjectId, Repository};
 
@@ -23,13 +23,12 @@ pub struct StagedNotebook {
     pub path: String,
     pub id: ObjectId,
     /// HEAD's version of the same notebook: at the same path, or for a
-    /// notebook the index adds, a HEAD notebook with the same content or a
-    /// removed one with the same file name (a rename or move).
+    /// notebook the index adds, the one it was moved or copied from.
     pub previous: Option<ObjectId>,
 }
 
 /// The staged notebooks that differ from HEAD (the empty tree before the
-/// first commit), in index order.
+/// first commit), by path.
 pub fn staged_notebooks(repo: &Repository) -> Result<Vec<StagedNotebook>, GitError> {
     let index = match repo.open_index() {
         Ok(index) => index,
@@ -47,9 +46,16 @@ pub fn staged_notebooks(repo: &Repository) -> Result<Vec<StagedNotebook>, GitErr
 
     // 1. The index's notebooks, as a commit would record them.
     let mut in_index: HashSet<BString> = HashSet::new();
+    let mut sparse_dirs: Vec<BString> = Vec::new();
     let mut candidates: Vec<(BString, ObjectId)> = Vec::new();
     for entry in index.entries() {
         let path = entry.path(&index);
+        if entry.mode.is_sparse() {
+            // A folder outside the sparse cone: it stands for HEAD's tree,
+            // so the notebooks in it are neither staged nor removed.
+            sparse_dirs.push(path.to_owned());
+            continue;
+        }
         if !is_notebook_path(path) {
             continue;
         }
@@ -63,7 +69,7 @@ pub fn staged_notebooks(repo: &Repository) -> Result<Vec<StagedNotebook>, GitErr
             continue;
         }
         if !(entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE) {
-            log::debug!("{path}: a symlink, submodule or sparse directory; skipped");
+            log::debug!("{path}: a symlink or submodule, not a notebook; skipped");
             continue;
         }
         candidates.push((path.to_owned(), entry.id));
@@ -94,55 +100,94 @@ pub fn staged_notebooks(repo: &Repository) -> Result<Vec<StagedNotebook>, GitErr
         &mut in_head,
     )?;
 
-    // 3. What differs; a notebook new at its path may be an old one moved.
-    let mut all_in_head: Option<HashMap<BString, ObjectId>> = None;
+    // 3. What differs from HEAD at the same path.
     let mut staged = Vec::new();
+    let mut added = Vec::new();
     for (path, id) in candidates {
-        let previous = match in_head.get(&path) {
-            Some(head_id) if *head_id == id => continue,
-            Some(head_id) => Some(*head_id),
-            None => {
-                if all_in_head.is_none() {
-                    let mut all = HashMap::new();
-                    head_notebooks(repo, head_tree, &mut BString::default(), None, &mut all)?;
-                    all_in_head = Some(all);
-                }
-                all_in_head
-                    .as_ref()
-                    .and_then(|all| moved_from(all, &in_index, path.as_bstr(), id))
-            }
-        };
-        staged.push(StagedNotebook {
-            path: path.to_str_lossy().into_owned(),
-            id,
-            previous,
-        });
+        match in_head.get(&path) {
+            Some(head_id) if *head_id == id => {}
+            Some(head_id) => staged.push(StagedNotebook {
+                path: path.to_str_lossy().into_owned(),
+                id,
+                previous: Some(*head_id),
+            }),
+            None => added.push((path, id)),
+        }
     }
+
+    // 4. A notebook new at its path may be an old one moved or copied.
+    if !added.is_empty() {
+        let mut all_in_head = HashMap::new();
+        head_notebooks(
+            repo,
+            head_tree,
+            &mut BString::default(),
+            None,
+            &mut all_in_head,
+        )?;
+        let in_sparse_dir = |path: &BString| sparse_dirs.iter().any(|dir| is_under(path, dir));
+        let removed: Vec<(BString, ObjectId)> = all_in_head
+            .iter()
+            .filter(|(path, _)| !in_index.contains(*path) && !in_sparse_dir(path))
+            .map(|(path, id)| (path.clone(), *id))
+            .collect();
+        for (path, id, previous) in pair_moves(&all_in_head, removed, added) {
+            staged.push(StagedNotebook {
+                path: path.to_str_lossy().into_owned(),
+                id,
+                previous,
+            });
+        }
+    }
+    staged.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(staged)
 }
 
-/// For a notebook the index adds: HEAD's notebook with the same content
-/// (a copy or a pure rename), else a notebook the index removed with the same
-/// file name (a move, perhaps edited).
-fn moved_from(
+/// Whether `path` lies in the folder `dir` (written with or without a
+/// trailing slash, as sparse directory entries are).
+fn is_under(path: &[u8], dir: &[u8]) -> bool {
+    let dir = dir.strip_suffix(b"/").unwrap_or(dir);
+    path.len() > dir.len() && path.starts_with(dir) && path[dir.len()] == b'/'
+}
+
+/// Finds HEAD's version of each notebook the index adds: HEAD's notebook
+/// with the same content (a pure rename or a copy), else a removed notebook
+/// with the same file name (a move, perhaps edited), else, when exactly one
+/// notebook is removed and one added, that one (a rename, perhaps edited).
+/// Git's own rename detection compares content similarity; these three cases
+/// are what a commit usually holds, and a wrong pairing only changes which
+/// findings count as pre-existing for a notebook whose history already had them.
+fn pair_moves(
     head: &HashMap<BString, ObjectId>,
-    in_index: &HashSet<BString>,
-    path: &BStr,
-    id: ObjectId,
-) -> Option<ObjectId> {
-    if head.values().any(|head_id| *head_id == id) {
-        return Some(id);
-    }
-    let name = |p: &BStr| p.rsplit_str("/").next().map(<[u8]>::to_owned);
-    let file_name = name(path);
-    let mut removed: Vec<(&BString, &ObjectId)> = head
-        .iter()
-        .filter(|(head_path, _)| !in_index.contains(*head_path))
-        .filter(|(head_path, _)| name(head_path.as_bstr()) == file_name)
-        .collect();
+    mut removed: Vec<(BString, ObjectId)>,
+    added: Vec<(BString, ObjectId)>,
+) -> Vec<(BString, ObjectId, Option<ObjectId>)> {
     // One answer whatever the hash map's order.
     removed.sort();
-    removed.first().map(|(_, id)| **id)
+    let file_name = |p: &BString| p.rsplit_str("/").next().map(<[u8]>::to_owned);
+    let mut paired: Vec<(BString, ObjectId, Option<ObjectId>)> = Vec::new();
+    let mut unpaired = Vec::new();
+    for (path, id) in added {
+        if head.values().any(|head_id| *head_id == id) {
+            removed.retain(|(_, removed_id)| *removed_id != id);
+            paired.push((path, id, Some(id)));
+            continue;
+        }
+        let name = file_name(&path);
+        match removed.iter().position(|(old, _)| file_name(old) == name) {
+            Some(at) => {
+                let (_, old_id) = removed.remove(at);
+                paired.push((path, id, Some(old_id)));
+            }
+            None => unpaired.push((path, id)),
+        }
+    }
+    if let ([(path, id)], [(_, old_id)]) = (unpaired.as_slice(), removed.as_slice()) {
+        paired.push((path.clone(), *id, Some(*old_id)));
+    } else {
+        paired.extend(unpaired.into_iter().map(|(path, id)| (path, id, None)));
+    }
+    paired
 }
 
 /// HEAD's `*.ipynb` blobs, by path; with `only_dirs`, descending only into
@@ -196,4 +241,42 @@ pub fn staged_to_blob(repo: &Repository, staged: &StagedNotebook) -> Result<Blob
         previous,
         introduced_by: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> ObjectId {
+        ObjectId::from_bytes_or_panic(&[n; 20])
+    }
+
+    #[test]
+    fn moves_pair_by_content_then_name_then_alone() {
+        let head: HashMap<BString, ObjectId> = [("a.ipynb", 1), ("dir/b.ipynb", 2), ("c.ipynb", 3)]
+            .into_iter()
+            .map(|(p, n)| (BString::from(p), id(n)))
+            .collect();
+        let removed = vec![
+            (BString::from("dir/b.ipynb"), id(2)),
+            (BString::from("c.ipynb"), id(3)),
+        ];
+        let added = vec![
+            (BString::from("copy.ipynb"), id(1)),
+            (BString::from("new/b.ipynb"), id(9)),
+            (BString::from("renamed.ipynb"), id(8)),
+        ];
+        let paired = pair_moves(&head, removed, added);
+        let previous = |p: &str| paired.iter().find(|(path, _, _)| path == p).unwrap().2;
+        assert_eq!(previous("copy.ipynb"), Some(id(1)));
+        assert_eq!(previous("new/b.ipynb"), Some(id(2)));
+        assert_eq!(previous("renamed.ipynb"), Some(id(3)));
+    }
+
+    #[test]
+    fn sparse_folders_hold_their_paths() {
+        assert!(is_under(b"out/b.ipynb", b"out/"));
+        assert!(is_under(b"out/x/b.ipynb", b"out"));
+        assert!(!is_under(b"outside/b.ipynb", b"out/"));
+    }
 }
