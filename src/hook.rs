@@ -9,6 +9,7 @@
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -68,7 +69,8 @@ pub fn scan_range(spec: &str, common: &CommonArgs) -> Result<i32> {
 
 /// `nbgate pre-push`: the pre-commit framework's `PRE_COMMIT_FROM_REF` and
 /// `PRE_COMMIT_TO_REF`, else the lines plain git writes to a pre-push hook
-/// (`<local ref> <local id> <remote ref> <remote id>`).
+/// (`<local ref> <local id> <remote ref> <remote id>`), else the commits
+/// HEAD has that no remote-tracking ref has.
 pub fn pre_push(common: &CommonArgs) -> Result<i32> {
     let repo = open_repository()?;
     let config = cli::load_config(common, &config_root(&repo))?;
@@ -80,8 +82,20 @@ pub fn pre_push(common: &CommonArgs) -> Result<i32> {
     }
 
     let mut input = String::new();
-    std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
-        .context("reading the refs being pushed from standard input")?;
+    if !std::io::stdin().is_terminal() {
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut input)
+            .context("reading the refs being pushed from standard input")?;
+    }
+    if input.trim().is_empty() {
+        // No refs named (the pre-commit framework pushing a branch whose
+        // history starts at a root commit, or a person at a terminal):
+        // what HEAD has that no remote-tracking ref has.
+        if repo.head_id().is_err() {
+            return finish(&[], &Scanner::new(&config)?, &config, common);
+        }
+        let (tips, hidden) = range::resolve_range(&repo, "HEAD")?;
+        return scan_commits(&repo, &tips, &hidden, &config, common);
+    }
     let mut tips = Vec::new();
     let mut hidden = range::ref_commits(&repo, Some("refs/remotes/"))?;
     for line in input.lines().filter(|line| !line.trim().is_empty()) {

@@ -736,6 +736,36 @@ fn scan_range_reads_the_commits_in_the_range() {
         .output()
         .unwrap();
     assert_blocked(&output);
+
+    // With no refs named at all: HEAD's commits that no remote has.
+    let output = sandbox
+        .command(nbgate(), &repo)
+        .arg("pre-push")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_blocked(&output);
+}
+
+#[test]
+fn missing_objects_reject_the_push() {
+    let sandbox = Sandbox::new();
+    let server = sandbox.server("srv.git", "");
+    let mut child = sandbox
+        .command(nbgate(), &server)
+        .arg("pre-receive")
+        .env("GIT_DIR", ".")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let line = format!("{} {} refs/heads/main\n", "0".repeat(40), "ab".repeat(20));
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), line.as_bytes()).unwrap();
+    drop(child.stdin.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("missing"), "{}", text(&output));
 }
 
 #[test]
