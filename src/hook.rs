@@ -133,7 +133,7 @@ fn scan_commits(
 ) -> Result<i32> {
     let scanner = Scanner::new(config)?;
     let mut blobs = Vec::new();
-    for change in range::new_notebook_versions(repo, tips, hidden)? {
+    for change in range::new_notebook_versions(repo, tips, hidden, None)? {
         if scanner.policy().skips_path(&change.path) {
             log::debug!("{}: allowed by allow.paths, not scanned", change.path);
             continue;
@@ -201,17 +201,36 @@ pub fn pre_receive(common: &CommonArgs) -> Result<i32> {
     }
     let server = config.server.clone();
     let scanner = Scanner::new(&config)?;
-    let changes = range::new_notebook_versions(&repo, &tips, &hidden)?;
+    // A budget too large for an Instant never runs out.
+    let deadline = Duration::try_from_secs_f64(server.max_seconds.max(0.0))
+        .ok()
+        .and_then(|budget| started.checked_add(budget));
+    let mut over_budget = None;
+    let changes = match range::new_notebook_versions(&repo, &tips, &hidden, deadline) {
+        Ok(changes) => changes,
+        Err(range::GitError::OutOfTime) => {
+            over_budget = Some(OverBudget::Time {
+                limit: server.max_seconds,
+            });
+            Vec::new()
+        }
+        Err(err) => return Err(err.into()),
+    };
 
     // 3. Read within the byte budget; blobs are read one by one since the
     //    repository handle is not shared between threads.
-    let mut over_budget = None;
     let mut bytes_read = 0u64;
     let mut blobs: Vec<Blob> = Vec::new();
     for change in &changes {
         if scanner.policy().skips_path(&change.path) {
             log::debug!("{}: allowed by allow.paths, not scanned", change.path);
             continue;
+        }
+        if deadline.is_some_and(|deadline| Instant::now() > deadline) {
+            over_budget = Some(OverBudget::Time {
+                limit: server.max_seconds,
+            });
+            break;
         }
         let blob = range::change_to_blob(&repo, change)?;
         bytes_read += (blob.bytes.len() + blob.previous.as_ref().map_or(0, Vec::len)) as u64;
@@ -222,20 +241,10 @@ pub fn pre_receive(common: &CommonArgs) -> Result<i32> {
             });
             break;
         }
-        if started.elapsed().as_secs_f64() > server.max_seconds {
-            over_budget = Some(OverBudget::Time {
-                limit: server.max_seconds,
-            });
-            break;
-        }
         blobs.push(blob);
     }
 
     // 4. Scan within the time budget.
-    // A budget too large for an Instant never runs out.
-    let deadline = Duration::try_from_secs_f64(server.max_seconds.max(0.0))
-        .ok()
-        .and_then(|budget| started.checked_add(budget));
     let out_of_time = AtomicBool::new(false);
     let results: Vec<_> = blobs
         .par_iter()
@@ -259,7 +268,10 @@ pub fn pre_receive(common: &CommonArgs) -> Result<i32> {
     if let Some(over) = &over_budget {
         match server.on_timeout {
             OnTimeout::Reject => {
-                println!("nbgate: push rejected: {over}; ask the server's administrators to raise it, or push in smaller parts");
+                println!(
+                    "nbgate: push rejected: {over}; ask the server's administrators to raise \
+                     it, or push in smaller parts"
+                );
                 code = 1;
             }
             OnTimeout::Allow => println!(

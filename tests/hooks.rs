@@ -660,7 +660,7 @@ fn bypass_is_refused_unless_the_server_allows_it() {
 }
 
 #[test]
-fn over_the_byte_budget_the_push_is_rejected_unless_allowed() {
+fn over_budget_the_push_is_rejected_unless_allowed() {
     let sandbox = Sandbox::new();
     let server = sandbox.server("srv.git", "[server]\nmax_bytes = 10\n");
     let repo = sandbox.clone_of(&server, "r");
@@ -682,6 +682,16 @@ fn over_the_byte_budget_the_push_is_rejected_unless_allowed() {
     let output = sandbox.git(&repo, &["push", "allowing", "main"]);
     assert_passed(&output);
     assert!(text(&output).contains("on_timeout"), "{}", text(&output));
+
+    // No time at all: the same.
+    let hurried = sandbox.server("hurried.git", "[server]\nmax_seconds = 0\n");
+    sandbox.git_ok(
+        &repo,
+        &["remote", "add", "hurried", hurried.to_str().unwrap()],
+    );
+    let output = sandbox.git(&repo, &["push", "hurried", "main"]);
+    assert!(!output.status.success(), "{}", text(&output));
+    assert!(text(&output).contains("max_seconds"), "{}", text(&output));
 }
 
 #[test]

@@ -10,6 +10,7 @@
 //! notebook that many commits share is read once, credited to the oldest.
 
 use std::collections::{HashMap, HashSet};
+use std::time::Instant;
 
 use gix::bstr::{BStr, BString, ByteSlice};
 use gix::objs::tree::EntryMode;
@@ -29,6 +30,9 @@ pub enum GitError {
     Missing { id: ObjectId, what: String },
     #[error("{0}")]
     Invalid(String),
+    /// The deadline given to a walk passed.
+    #[error("out of time while walking the commits")]
+    OutOfTime,
 }
 
 impl GitError {
@@ -122,12 +126,17 @@ pub fn find<'r>(
 
 /// The notebook versions that the commits reachable from `tips`, and from
 /// none of `hidden`, brought in. Commits a tip shares with an earlier tip are
-/// credited to the earlier one.
+/// credited to the earlier one. Past `deadline`, [`GitError::OutOfTime`].
 pub fn new_notebook_versions(
     repo: &Repository,
     tips: &[Tip],
     hidden: &[ObjectId],
+    deadline: Option<Instant>,
 ) -> Result<Vec<Change>, GitError> {
+    let check_time = || match deadline {
+        Some(deadline) if Instant::now() > deadline => Err(GitError::OutOfTime),
+        _ => Ok(()),
+    };
     let mut hidden: Vec<ObjectId> = hidden.to_vec();
     let mut commits: Vec<(ObjectId, String)> = Vec::new();
     for tip in tips {
@@ -142,6 +151,9 @@ pub fn new_notebook_versions(
                 GitError::git(format!("walking the commits of {}", tip.label), err)
             })?;
             walked.push(info.id);
+            if walked.len() % 256 == 0 {
+                check_time()?;
+            }
         }
         // The walk runs from the tip backwards; crediting the oldest commit
         // means scanning in the other direction.
@@ -152,7 +164,10 @@ pub fn new_notebook_versions(
 
     let mut seen_blobs = HashSet::new();
     let mut changes = Vec::new();
-    for (commit, label) in commits {
+    for (count, (commit, label)) in commits.into_iter().enumerate() {
+        if count % 64 == 0 {
+            check_time()?;
+        }
         for change in commit_changes(repo, commit, &label)? {
             if seen_blobs.insert(change.id) {
                 changes.push(change);
