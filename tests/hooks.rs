@@ -57,7 +57,6 @@ impl Sandbox {
             .env("HOME", self.home())
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("NBGATE", nbgate())
-            .env("NO_COLOR", "1")
             .env("USER", "tester");
         // Nothing from a git process around the test run may leak in.
         for name in [
@@ -71,6 +70,7 @@ impl Sandbox {
             "PRE_COMMIT_FROM_REF",
             "PRE_COMMIT_TO_REF",
             "CLICOLOR_FORCE",
+            "NO_COLOR",
             "GL_USERNAME",
             "GITEA_PUSHER_NAME",
             "REMOTE_USER",
@@ -394,6 +394,24 @@ fn intent_to_add_and_symlinks_are_skipped() {
 }
 
 #[test]
+fn git_dir_from_the_environment_is_honoured() {
+    let sandbox = Sandbox::new();
+    let repo = sandbox.repo("r");
+    write(&repo, "a.ipynb", &secret_notebook());
+    sandbox.git_ok(&repo, &["add", "a.ipynb"]);
+    let elsewhere = sandbox.path("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let output = sandbox
+        .command(nbgate(), &elsewhere)
+        .arg("pre-commit")
+        .env("GIT_DIR", repo.join(".git"))
+        .env("GIT_WORK_TREE", &repo)
+        .output()
+        .unwrap();
+    assert_blocked(&output);
+}
+
+#[test]
 fn missing_binary_stops_the_commit() {
     let sandbox = Sandbox::new();
     let repo = sandbox.repo("r");
@@ -448,6 +466,10 @@ fn push_with_a_secret_in_the_middle_of_fifty_commits_is_rejected() {
     let shown = text(&output);
     assert!(shown.contains("remote:"), "{shown}");
     assert!(
+        !shown.contains('\x1b'),
+        "colour was not forced, yet there is some:\n{shown}"
+    );
+    assert!(
         shown.contains("refs/heads/main "),
         "the finding names no ref:\n{shown}"
     );
@@ -457,6 +479,16 @@ fn push_with_a_secret_in_the_middle_of_fifty_commits_is_rejected() {
         "the finding does not name {culprit}:\n{shown}"
     );
     assert_eq!(server_ref(&sandbox, &server, "refs/heads/main"), before);
+
+    // Colour only when forced.
+    let output = sandbox
+        .command("git", &repo)
+        .env("CLICOLOR_FORCE", "1")
+        .args(["push", "origin", "main"])
+        .output()
+        .unwrap();
+    assert_blocked(&output);
+    assert!(text(&output).contains('\x1b'), "{}", text(&output));
 }
 
 #[test]
@@ -731,6 +763,14 @@ fn scan_range_reads_the_commits_in_the_range() {
     assert_blocked(&scan("HEAD~7..HEAD"));
     assert_passed(&scan("HEAD~3..HEAD"));
     assert_passed(&scan("HEAD~9..HEAD~7"));
+    let sarif = sandbox
+        .command(nbgate(), &repo)
+        .args(["scan", "--range", "HEAD~7..HEAD", "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(sarif.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    assert_eq!(sarif["runs"][0]["results"][0]["ruleId"], RULE);
     assert_passed(&scan("HEAD~7"));
     let output = scan("HEAD~20..HEAD");
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));

@@ -350,6 +350,17 @@ pub fn tighten_with_repo_config(server: &mut Config, repo: &Config) -> Vec<Strin
         ("allow.fingerprints", !allow.fingerprints.is_empty()),
         ("allow.email_domains", !allow.email_domains.is_empty()),
         ("rules.disable", !repo.rules.disable.is_empty()),
+        (
+            "scan.ocr",
+            repo.scan.ocr.is_some() || repo.scan.ocr_models.is_some(),
+        ),
+        ("[server]", {
+            let ours = &repo.server;
+            ours.allow_bypass
+                || ours.trust_repo_config
+                || ours.on_timeout != crate::config::OnTimeout::Reject
+                || ours.audit_log.is_some()
+        }),
     ];
     for (key, present) in weakening {
         if present {
@@ -504,7 +515,7 @@ mod tests {
         let repo = Config::parse(
             "[allow]\nrules = ['secret.*']\n[rules]\ndisable = ['secret.*']\n\
              [rules.severity]\n'pii.email' = 'block'\n'secret.aws-access-key-id' = 'warn'\n\
-             [policy]\nblock_preexisting = true\n",
+             [policy]\nblock_preexisting = true\n[server]\nallow_bypass = true\n",
             Path::new("repo.toml"),
         )
         .unwrap();
@@ -522,5 +533,7 @@ mod tests {
         assert!(server.policy.block_preexisting);
         assert!(ignored.iter().any(|k| k == "allow.rules"), "{ignored:?}");
         assert!(ignored.iter().any(|k| k == "rules.disable"), "{ignored:?}");
+        assert!(ignored.iter().any(|k| k == "[server]"), "{ignored:?}");
+        assert!(!server.server.allow_bypass);
     }
 }
