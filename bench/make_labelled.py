@@ -705,6 +705,11 @@ def nb_churn_sql(b, v):
            [("result", {"text/plain": "array([%s])" % ", ".join(floats)})])
     for f in floats:
         b.plant(f, "luhn-float", "output", mime="text/plain", negative=True)
+    who = v.email()
+    code = ["account = accounts.loc[email]"]
+    tb = traceback_lines("KeyError", repr(who), b.counter + 1, code, 0)
+    b.code("\n".join(code), [("error", "KeyError", repr(who), tb)])
+    b.plant(who, "email", "output", note="KeyError echoes the looked-up address")
     b.markdown("Re-run with `engine = create_engine(os.getenv(\"DATABASE_URL\"))` in CI.")
     b.plant('os.getenv("DATABASE_URL")', "getenv", "source", negative=True)
 
@@ -803,14 +808,17 @@ def nb_payments(b, v):
 def nb_papermill(b, v):
     slack = v.slack_token()
     api_token = v.generic_secret()
+    notify = v.email()
     b.metadata["papermill"] = {
         "default_parameters": {},
-        "parameters": {"run_date": "2024-04-02", "api_token": api_token, "slack_token": slack},
+        "parameters": {"run_date": "2024-04-02", "api_token": api_token, "slack_token": slack,
+                       "notify": notify},
         "environment_variables": {}, "version": "2.5.0",
         "input_path": "templates/weekly_report.ipynb", "output_path": "runs/weekly_report.ipynb",
     }
     b.plant(api_token, "generic-secret", "metadata-notebook", note="papermill parameters")
     b.plant(slack, "slack-token", "metadata-notebook", note="papermill parameters")
+    b.plant(notify, "email", "metadata-notebook", note="papermill parameters")
     b.code('run_date = "2024-01-01"\napi_token = "changeme"\nslack_token = "xxxx"',
            tags=["parameters"])
     b.plant("changeme", "placeholder", "source", negative=True)
@@ -917,11 +925,12 @@ def nb_legacy_v3(b, v):
 
 def nb_cell_metadata(b, v):
     b.heading("Model registry sync")
-    token = v.hf_token()
+    token, aws = v.hf_token(), v.aws_key()
     b.code("from huggingface_hub import HfApi\napi = HfApi()\napi.upload_folder(folder_path=\"model/\")",
            metadata={"jupyter": {"source_hidden": False},
-                     "env": {"HF_TOKEN": token}})
+                     "env": {"HF_TOKEN": token, "AWS_ACCESS_KEY_ID": aws}})
     b.plant(token, "hf-token", "metadata-cell", note="cell metadata env")
+    b.plant(aws, "aws-key", "metadata-cell", note="cell metadata env")
     iban = v.iban()
     b.code('print("payout account:", payout.iban)', [("stream", "payout account: %s\n" % iban)])
     b.plant(iban, "iban", "output", note="stream")

@@ -124,7 +124,7 @@ if [ "$NBGATE" = "$repo/target/release/nbgate" ]; then
 else
     commit="given by NBGATE"
 fi
-version=$("$NBGATE" --version 2>/dev/null || echo nbgate)
+version=$("$NBGATE" --version 2>/dev/null || echo "nbgate (version unknown)")
 ds_version=$([ -x "$detect_secrets" ] && "$detect_secrets" --version 2>/dev/null || echo unavailable)
 sl_version=$([ -x "$secretlint" ] && "$secretlint" --version 2>/dev/null || echo unavailable)
 score report --timings "$timings" --labelled "$out/labelled.json" --labelled-md "$out/labelled.md" \

@@ -208,15 +208,26 @@ def score_tool(findings, labels, negatives):
             if compatible(f["category"], item):
                 found.add(item["id"])
                 matched.add(id(f))
+    # A value a tool reports once per file (detect-secrets keeps one result per
+    # value and file) counts as found everywhere it occurs in that file: the
+    # file is blocked either way. `found` stays strict, per place.
+    seen_values = {(item["file"], item["sha256"]) for item in labels if item["id"] in found}
+    credited = {item["id"] for item in labels if (item["file"], item["sha256"]) in seen_values}
     # Findings that match no item: on a planted negative, or unplanned.
     false_positives = collections.Counter()
+    examples = {}
     for f in findings:
         if id(f) in matched:
             continue
         on_negative = next((neg for neg in negatives if same_place(f, neg)), None)
         reason = ("negative:" + on_negative["category"]) if on_negative else "unplanned"
         false_positives[(reason, f["rule"])] += 1
-    return found, found_any, len(matched), false_positives
+        where = "%s line %s" % (f["file"], f["line"])
+        if f["located"]:
+            where = "%s cell %s %s%s" % (f["file"], f["cell"], f["part"],
+                                         " %s" % f["output"] if f["output"] else "")
+        examples.setdefault((reason, f["rule"]), where)
+    return found, credited, found_any, len(matched), (false_positives, examples)
 
 
 def ratio(a, b):
@@ -237,27 +248,31 @@ def labelled(args):
         if findings is None:
             result["tools"][name] = None
             continue
-        found, found_any, matched, fps = score_tool(findings, labels, negatives)
+        found, credited, found_any, matched, fps = score_tool(findings, labels, negatives)
         per = {}
-        for key in ("category", "where", "kind"):
+        # Per part kind counts places strictly; per category and kind credit a
+        # value found elsewhere in the same file.
+        for key, hits in (("category", credited), ("where", found), ("kind", credited)):
             groups = collections.defaultdict(lambda: [0, 0])
             for item in labels:
                 groups[item[key]][1] += 1
-                groups[item[key]][0] += item["id"] in found
+                groups[item[key]][0] += item["id"] in hits
             per[key] = {k: {"found": v[0], "total": v[1]} for k, v in sorted(groups.items())}
         missed = [item for item in labels if item["id"] not in found]
         result["tools"][name] = {
             "findings": len(findings),
             "matched_findings": matched,
-            "recall": ratio(len(found), len(labels)),
+            "recall": ratio(len(credited), len(labels)),
+            "recall_every_place": ratio(len(found), len(labels)),
             "recall_any_rule": ratio(len(found_any), len(labels)),
             "precision": ratio(matched, len(findings)),
             "per": per,
-            "false_positives": [{"why": k[0], "rule": k[1], "count": c}
-                                for k, c in sorted(fps.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "false_positives": [{"why": k[0], "rule": k[1], "count": c, "example": fps[1][k]}
+                                for k, c in sorted(fps[0].items(), key=lambda kv: (-kv[1], kv[0]))],
             "missed": [{"id": m["id"], "file": m["file"], "cell": m["cell"], "where": m["where"],
                         "category": m["category"], "note": m["note"],
-                        "any_rule_here": m["id"] in found_any} for m in missed],
+                        "any_rule_here": m["id"] in found_any,
+                        "value_found_elsewhere": m["id"] in credited} for m in missed],
         }
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
@@ -273,20 +288,22 @@ def labelled_markdown(result, names):
     live = [n for n in names if result["tools"].get(n)]
     out = ["### Labelled set: %d planted items, %d planted negatives" % (
         result["labels"], result["negatives"]), ""]
-    out.append("| tool | findings | recall | recall (secrets) | recall (PII) | recall, any rule "
-               "at the place | precision |")
-    out.append("|---|---:|---:|---:|---:|---:|---:|")
+    out.append("| tool | findings | recall | recall (secrets) | recall (PII) | recall, every "
+               "place | recall, any rule of the kind in the part | precision |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
     for n in names:
         t = result["tools"].get(n)
         if not t:
-            out.append("| %s | unavailable | | | | | |" % n)
+            out.append("| %s | unavailable | | | | | | |" % n)
             continue
         kind = t["per"]["kind"]
-        out.append("| %s | %d | %s | %s | %s | %s | %s |" % (
+        out.append("| %s | %d | %s | %s | %s | %s | %s | %s |" % (
             n, t["findings"], pct(t["recall"]),
             pct(ratio(kind.get("secret", {}).get("found", 0), kind.get("secret", {}).get("total", 0))),
             pct(ratio(kind.get("pii", {}).get("found", 0), kind.get("pii", {}).get("total", 0))),
-            pct(t["recall_any_rule"]), pct(t["precision"])))
+            pct(t["recall_every_place"]), pct(t["recall_any_rule"]), pct(t["precision"])))
+    out += ["", "Recall credits a value a tool reports once per file everywhere it occurs in that "
+            "file; \"every place\" does not. The part-kind table counts places."]
     for key, title in (("category", "Recall per category"), ("where", "Recall per part kind")):
         out += ["", "#### " + title, "",
                 "| %s | items | %s |" % (key, " | ".join(live)),
@@ -303,9 +320,9 @@ def labelled_markdown(result, names):
         if not fps:
             continue
         out += ["", "#### %s: findings that match no planted item" % n, "",
-                "| where | rule | count |", "|---|---|---:|"]
+                "| on | rule | count | example |", "|---|---|---:|---|"]
         for fp in fps[:25]:
-            out.append("| %s | %s | %d |" % (fp["why"], fp["rule"], fp["count"]))
+            out.append("| %s | %s | %d | %s |" % (fp["why"], fp["rule"], fp["count"], fp["example"]))
         if len(fps) > 25:
             out.append("| ... | %d more rows | |" % (len(fps) - 25))
     for n in live:
@@ -315,12 +332,21 @@ def labelled_markdown(result, names):
         if not groups:
             continue
         out += ["", "#### %s: planted items it misses (category, part kind)" % n, "",
-                "| category | part kind | missed | a rule of the same kind fired there |",
-                "|---|---|---:|---:|"]
-        anyhere = collections.Counter((m["category"], m["where"]) for m in result["tools"][n]["missed"]
-                                      if m["any_rule_here"])
+                "| category | part kind | missed | another rule of the kind fired in the part "
+                "| same value found elsewhere in the file | example |",
+                "|---|---|---:|---:|---:|---|"]
+        missed = result["tools"][n]["missed"]
+        anyhere = collections.Counter((m["category"], m["where"]) for m in missed if m["any_rule_here"])
+        elsewhere = collections.Counter((m["category"], m["where"]) for m in missed
+                                        if m["value_found_elsewhere"])
+        example = {}
+        for m in missed:
+            example.setdefault((m["category"], m["where"]), "%s cell %s (%s)" % (
+                m["file"], m["cell"], m["note"]))
         for (cat, where), c in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-            out.append("| %s | %s | %d | %d |" % (cat, where, c, anyhere[(cat, where)]))
+            out.append("| %s | %s | %d | %d | %d | %s |" % (
+                cat, where, c, anyhere[(cat, where)], elsewhere[(cat, where)],
+                example[(cat, where)]))
     return "\n".join(out) + "\n"
 
 
@@ -328,6 +354,23 @@ def labelled_markdown(result, names):
 # The real corpus: every finding is a candidate false positive, except the
 # PII-shaped strings known_matches.json says a scanner may report.
 # ---------------------------------------------------------------------------
+
+
+def spec_path(specs, name):
+    for spec in specs:
+        n, _, rest = spec.partition("=")
+        fmt, _, path = rest.partition(":")
+        if n == name and fmt == "nbgate":
+            return path
+    return None
+
+
+def nbgate_not_read(path):
+    """Parts nbgate listed as not read (images without OCR), by reason."""
+    if not path:
+        return None
+    doc = json.load(open(path, encoding="utf-8"))
+    return dict(collections.Counter(s.get("reason", "?") for s in doc.get("skipped", [])))
 
 
 def corpus(args):
@@ -352,14 +395,24 @@ def corpus(args):
                 excused += 1
             else:
                 left.append(f)
+        def listed_as(f):
+            for k in known:
+                if (f["located"] and k["file"] == f["file"] and k["cell"] + 1 == f["cell"]
+                        and k["part"] == f["part"] and f["category"] == k["naive_pattern"]):
+                    return k["expectation"]
+            return "not listed"
+
         per_rule = collections.Counter(f["rule"] for f in left)
+        per_listing = collections.Counter(listed_as(f) for f in left)
         per_part = collections.Counter(
             (f["part"] or "?") + (("(%s)" % f["mime"]) if f.get("mime") else "") if f["located"]
             else "raw line" for f in left)
         result[name] = {
+            "not_read": nbgate_not_read(spec_path(args.tool, name)),
             "findings": len(findings), "may_report": excused, "false_positives": len(left),
             "files": len({f["file"] for f in left}),
             "per_rule": dict(per_rule.most_common()), "per_part": dict(per_part.most_common()),
+            "per_known_matches": dict(per_listing.most_common()),
         }
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
@@ -466,7 +519,7 @@ def report(args):
             pct(lab["precision"]) if lab else ""))
     extra = [(t, d) for (t, d) in timings if t not in names]
     head = ["# nbgate benchmark results (snapshot)", "",
-            "Measured %s on %s; nbgate %s. Timings are noisy: %s" % (
+            "Measured %s on %s; %s. Timings are noisy: %s" % (
                 meta.get("date", "?"), meta.get("machine", "?"), meta.get("nbgate", "?"),
                 meta.get("noise", "")), "",
             "Ratios are tool / nbgate (`--ocr off`); above 1 means nbgate is faster.", ""]
@@ -486,9 +539,15 @@ def report(args):
                 continue
             rules = ", ".join("%s %d" % kv for kv in list(cor["per_rule"].items())[:12])
             parts = ", ".join("%s %d" % kv for kv in list(cor["per_part"].items())[:8])
-            body.append("- **%s**: %d findings in %d files; by rule: %s%s" % (
+            listing = ", ".join("%s %d" % kv for kv in cor.get("per_known_matches", {}).items())
+            if cor.get("not_read"):
+                listing += "; parts not read: " + ", ".join(
+                    "%d (%s)" % (c, r) for r, c in cor["not_read"].items())
+            body.append("- **%s**: %d findings in %d files; by rule: %s%s%s" % (
                 tool, cor["false_positives"], cor["files"], rules or "none",
-                ("; by part: " + parts) if parts and tool.startswith("nbgate") else ""))
+                ("; by part: " + parts) if parts and tool.startswith("nbgate") else "",
+                ("; in known_matches.json: " + listing) if listing and tool.startswith("nbgate")
+                else ""))
         body.append("")
     if args.labelled_md and os.path.exists(args.labelled_md):
         body += ["## Labelled set", "", open(args.labelled_md, encoding="utf-8").read()]
