@@ -341,8 +341,9 @@ def labelled_markdown(result, names):
                                         if m["value_found_elsewhere"])
         example = {}
         for m in missed:
-            example.setdefault((m["category"], m["where"]), "%s cell %s (%s)" % (
-                m["file"], m["cell"], m["note"]))
+            place = "cell %s" % m["cell"] if m["cell"] else "notebook metadata"
+            example.setdefault((m["category"], m["where"]), "%s %s (%s)" % (
+                m["file"], place, m["note"]))
         for (cat, where), c in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
             out.append("| %s | %s | %d | %d | %d | %s |" % (
                 cat, where, c, anyhere[(cat, where)], elsewhere[(cat, where)],
