@@ -29,6 +29,9 @@ if [ ! -d "$corpus" ]; then
 fi
 corpus=$(cd "$corpus" && pwd)
 
+# 0. The benchmark's own tools, checked first (under a second).
+python3 -B "$here/test_bench.py" -q 2>/dev/null || { echo "run.sh: bench/test_bench.py fails" >&2; exit 2; }
+
 # 1. nbgate, release build unless a binary is given.
 if [ -z "${NBGATE:-}" ]; then
     say "building nbgate (cargo build --release)"

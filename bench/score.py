@@ -75,6 +75,16 @@ SECRETLINT_CATEGORY = [
 SHAPELESS = {"generic-secret", "bearer-token", "password"}
 
 
+def read_text(path):
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
+
+
+def load_json(path):
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
 def nbgate_category(rule, kind):
     for needle, category in NBGATE_CATEGORY:
         if needle in rule:
@@ -103,7 +113,7 @@ def relative(path, root):
 
 
 def read_nbgate(path, root):
-    doc = json.load(open(path, encoding="utf-8"))
+    doc = load_json(path)
     out = []
     for f in doc.get("findings", []):
         out.append({
@@ -118,7 +128,7 @@ def read_nbgate(path, root):
 
 
 def read_detect_secrets(path, root):
-    doc = json.load(open(path, encoding="utf-8"))
+    doc = load_json(path)
     out = []
     for file, results in doc.get("results", {}).items():
         for r in results:
@@ -131,7 +141,8 @@ def read_detect_secrets(path, root):
 
 
 def read_secretlint(path, root):
-    text = open(path, encoding="utf-8").read().strip()
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read().strip()
     doc = json.loads(text) if text else []
     out = []
     for file in doc:
@@ -239,7 +250,7 @@ def pct(x):
 
 
 def labelled(args):
-    doc = json.load(open(args.labels, encoding="utf-8"))
+    doc = load_json(args.labels)
     labels, negatives = doc["labels"], doc["negatives"]
     root = os.path.dirname(os.path.abspath(args.labels))
     tools = parse_tools(args.tool, root)
@@ -370,12 +381,12 @@ def nbgate_not_read(path):
     """Parts nbgate listed as not read (images without OCR), by reason."""
     if not path:
         return None
-    doc = json.load(open(path, encoding="utf-8"))
+    doc = load_json(path)
     return dict(collections.Counter(s.get("reason", "?") for s in doc.get("skipped", [])))
 
 
 def corpus(args):
-    known = json.load(open(args.known, encoding="utf-8")) if args.known else []
+    known = load_json(args.known) if args.known else []
     may = [k for k in known if k["expectation"] == "may_report"]
     root = os.path.dirname(os.path.abspath(args.known)) if args.known else None
     tools = parse_tools(args.tool, root)
@@ -474,11 +485,12 @@ def timed(args):
 def report(args):
     timings = {}
     if os.path.exists(args.timings):
-        for line in open(args.timings, encoding="utf-8"):
-            r = json.loads(line)
-            timings[(r["tool"], r["dataset"])] = r
-    labelled_doc = json.load(open(args.labelled)) if args.labelled and os.path.exists(args.labelled) else {}
-    corpus_doc = json.load(open(args.corpus)) if args.corpus and os.path.exists(args.corpus) else {}
+        with open(args.timings, encoding="utf-8") as fh:
+            for line in fh:
+                r = json.loads(line)
+                timings[(r["tool"], r["dataset"])] = r
+    labelled_doc = load_json(args.labelled) if args.labelled and os.path.exists(args.labelled) else {}
+    corpus_doc = load_json(args.corpus) if args.corpus and os.path.exists(args.corpus) else {}
     meta = dict(m.partition("=")[::2] for m in args.meta)
     names = args.tools
     baseline = args.baseline
@@ -551,7 +563,7 @@ def report(args):
                 else ""))
         body.append("")
     if args.labelled_md and os.path.exists(args.labelled_md):
-        body += ["## Labelled set", "", open(args.labelled_md, encoding="utf-8").read()]
+        body += ["## Labelled set", "", read_text(args.labelled_md)]
     text = "\n".join(body)
     with open(args.out, "w", encoding="utf-8") as fh:
         fh.write(text)
