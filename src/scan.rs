@@ -16,7 +16,7 @@ use crate::config::{Config, OcrMode};
 use crate::detect::{self, Detector, Finding, Kind, RuleError, RuleSet, Sensitivity, Severity};
 use crate::extract::{self, Image, Origin, PartKind, Segment, Via};
 use crate::notebook;
-use crate::ocr::{Ocr, OcrError};
+use crate::ocr::{Ocr, OcrError, OcrLine};
 use crate::policy::{rule_listed, Policy, ValueAllowlist, Verdict};
 
 /// The bytes of one notebook, and where they came from.
@@ -246,25 +246,24 @@ impl Scanner {
                 reason: problem.reason,
             });
         }
-        let images: BTreeSet<[u8; 32]> = extracted
+        let hashes: Vec<[u8; 32]> = extracted
             .images
             .iter()
             .map(|image| Sha256::digest(&image.bytes).into())
             .collect();
         if let Some(previous_images) = read_images {
+            let unchanged: Vec<bool> = hashes.iter().map(|h| previous_images.contains(h)).collect();
             // Images are read in parallel; results are taken in notebook
             // order so the report does not depend on thread timing.
             let read: Vec<_> = extracted
                 .images
                 .par_iter()
-                .map(|image| {
-                    let hash: [u8; 32] = Sha256::digest(&image.bytes).into();
-                    self.read_image(image, previous_images.contains(&hash))
-                })
+                .zip(unchanged.par_iter())
+                .map(|(image, &unchanged)| self.read_image(image, unchanged))
                 .collect();
-            for (image, outcome) in extracted.images.iter().zip(read) {
+            for ((image, outcome), unchanged) in extracted.images.iter().zip(read).zip(unchanged) {
                 match outcome {
-                    Ok(Some((segment, unchanged))) => {
+                    Ok(Some(segment)) => {
                         let mut found = self.detector.scan_segment(&segment);
                         for finding in &mut found {
                             finding.preexisting = unchanged;
@@ -280,12 +279,15 @@ impl Scanner {
                 }
             }
         }
-        Scanned { findings, images }
+        Scanned {
+            findings,
+            images: hashes.into_iter().collect(),
+        }
     }
 
-    /// The text of an image as a segment, with whether the previous version
-    /// of the notebook held the same image; `None` when it was deliberately
-    /// not read; or why it could not be read.
+    /// The text of an image as a segment; `None` when it was deliberately not
+    /// read; or why it could not be read. `unchanged` says the previous
+    /// version of the notebook held the same image.
     ///
     /// An image the previous version already held (same bytes) can only give
     /// pre-existing findings. Its text is taken from the cache when there,
@@ -293,22 +295,15 @@ impl Scanner {
     /// all, as none of its findings could block, unless
     /// `policy.block_preexisting` makes them block. It is not listed as
     /// skipped: nothing that could change the verdict was left unread.
-    fn read_image(
-        &self,
-        image: &Image,
-        unchanged: bool,
-    ) -> Result<Option<(Segment, bool)>, String> {
+    fn read_image(&self, image: &Image, unchanged: bool) -> Result<Option<Segment>, String> {
         let ocr = match &self.ocr {
             OcrState::Off => return Err("OCR is off (--ocr off)".into()),
             OcrState::Missing(why) => return Err(why.clone()),
             OcrState::Ready(ocr) => ocr,
         };
-        let segment =
-            |lines: Vec<crate::ocr::OcrLine>| Some((self.ocr_segment(image, lines), unchanged));
-
         // Text already read costs no budget.
         if let Some(lines) = ocr.cached(&image.bytes) {
-            return Ok(segment(lines));
+            return Ok(Some(ocr_segment(image, lines)));
         }
         if unchanged && !self.read_unchanged_images {
             log::debug!(
@@ -331,24 +326,7 @@ impl Scanner {
             budget.images_left -= 1;
         }
         let lines = ocr.read(&image.bytes).map_err(|err| err.to_string())?;
-        Ok(segment(lines))
-    }
-
-    /// Recognised lines as a segment located at the image.
-    fn ocr_segment(&self, image: &Image, lines: Vec<crate::ocr::OcrLine>) -> Segment {
-        let text = lines
-            .into_iter()
-            .map(|line| line.text)
-            .collect::<Vec<_>>()
-            .join("\n");
-        Segment {
-            text,
-            origin: image.origin.clone(),
-            via: Via::Ocr,
-            file_lines: image.file_line.into_iter().collect(),
-            table: None,
-            json_path: None,
-        }
+        Ok(Some(ocr_segment(image, lines)))
     }
 
     /// A notebook that could not be read: its raw text scanned, and a
@@ -396,5 +374,22 @@ impl Scanner {
             distinct_in_part: 1,
         });
         findings
+    }
+}
+
+/// Recognised lines as a segment located at the image.
+fn ocr_segment(image: &Image, lines: Vec<OcrLine>) -> Segment {
+    let text = lines
+        .into_iter()
+        .map(|line| line.text)
+        .collect::<Vec<_>>()
+        .join("\n");
+    Segment {
+        text,
+        origin: image.origin.clone(),
+        via: Via::Ocr,
+        file_lines: image.file_line.into_iter().collect(),
+        table: None,
+        json_path: None,
     }
 }

@@ -155,6 +155,25 @@ mod tests {
     }
 
     #[test]
+    fn gif_and_webp_decode() {
+        let image = RgbaImage::from_pixel(3, 2, Rgba([200, 30, 30, 255]));
+        let mut gif = Vec::new();
+        image::codecs::gif::GifEncoder::new(&mut gif)
+            .encode(image.as_raw(), 3, 2, image::ExtendedColorType::Rgba8)
+            .expect("encoding a GIF in memory");
+        let mut webp = Vec::new();
+        image::codecs::webp::WebPEncoder::new_lossless(&mut webp)
+            .encode(image.as_raw(), 3, 2, image::ExtendedColorType::Rgba8)
+            .expect("encoding a WebP in memory");
+        for bytes in [gif, webp] {
+            let raster = Raster::decode(&bytes).expect("decodes");
+            assert_eq!((raster.width, raster.height), (3, 2));
+            let [r, g, b] = raster.pixels.get_pixel(1, 1).0;
+            assert!(r > 150 && g < 80 && b < 80, "{:?}", [r, g, b]);
+        }
+    }
+
+    #[test]
     fn large_images_are_scaled_to_the_pixel_budget() {
         let raster = Raster::fit(RgbImage::new(4000, 4000));
         assert!(u64::from(raster.width) * u64::from(raster.height) <= MAX_PIXELS);
