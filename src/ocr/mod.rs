@@ -39,6 +39,28 @@ const CHARACTER_KEY: &str = "character";
 /// are noise read into lines, dots and chart marks.
 const MIN_LINE_CONFIDENCE: f32 = 0.5;
 
+/// What [`Ocr::find_models`] returns for the models built into the binary
+/// (`--features embed-models`), when no folder holds models.
+pub const BUILT_IN_MODELS: &str = "<built-in models>";
+
+/// The detection and recognition models compiled in with the
+/// `embed-models` feature, from the folder `NBGATE_EMBED_OCR_MODELS` names
+/// at build time (`NBGATE_EMBED_OCR_MODELS=~/.local/share/nbgate/ocr cargo
+/// build --release --features embed-models`).
+#[cfg(feature = "embed-models")]
+const EMBEDDED: Option<(&[u8], &[u8])> = Some((
+    include_bytes!(concat!(
+        env!("NBGATE_EMBED_OCR_MODELS"),
+        "/PP-OCRv6_det_small.onnx"
+    )),
+    include_bytes!(concat!(
+        env!("NBGATE_EMBED_OCR_MODELS"),
+        "/PP-OCRv6_rec_small.onnx"
+    )),
+));
+#[cfg(not(feature = "embed-models"))]
+const EMBEDDED: Option<(&[u8], &[u8])> = None;
+
 /// Changes whenever reading changes what text an image gives, so cached text
 /// from an older nbgate is not reused.
 const PIPELINE_VERSION: &str = "nbgate-ocr-1";
@@ -81,7 +103,8 @@ impl Ocr {
     /// Finds the model folder: `explicit` (`--ocr-models`, `scan.ocr_models`),
     /// `NBGATE_OCR_MODELS`, `${XDG_DATA_HOME:-~/.local/share}/nbgate/ocr`,
     /// then beside the binary (the binary's folder, or `../share/nbgate/ocr`
-    /// from it).
+    /// from it), and last the models built into the binary, if any
+    /// ([`BUILT_IN_MODELS`]).
     ///
     /// A folder given explicitly is the only one looked at: a typo must not
     /// quietly fall back to other models.
@@ -92,6 +115,9 @@ impl Ocr {
         };
         if let Some(found) = candidates.iter().find(|dir| has_models(dir)) {
             return Ok(found.clone());
+        }
+        if explicit.is_none() && EMBEDDED.is_some() {
+            return Ok(PathBuf::from(BUILT_IN_MODELS));
         }
         let looked = if candidates.is_empty() {
             "no folder: HOME and XDG_DATA_HOME are unset".to_string()
@@ -111,18 +137,16 @@ impl Ocr {
     /// [`read`](Ocr::read) (or [`preload`](Ocr::preload)). The cache is the
     /// default folder (see [`Cache::default_dir`]).
     pub fn load(dir: &Path) -> Result<Ocr, OcrError> {
-        let mut sizes = Vec::new();
-        for name in [DETECTION_MODEL, RECOGNITION_MODEL] {
-            let path = dir.join(name);
-            let meta = std::fs::metadata(&path).map_err(|err| OcrError::Load {
-                path: path.clone(),
-                why: format!("{err}; run scripts/fetch-ocr-models.sh"),
-            })?;
-            sizes.push(meta.len().to_string());
-        }
+        let sizes = match EMBEDDED.filter(|_| dir == Path::new(BUILT_IN_MODELS)) {
+            Some((detection, recognition)) => [detection.len() as u64, recognition.len() as u64],
+            None => [
+                model_size(dir, DETECTION_MODEL)?,
+                model_size(dir, RECOGNITION_MODEL)?,
+            ],
+        };
         // The models' sizes tell apart the pinned models from others put in
         // their place, without hashing 30 MB on every run.
-        let version = format!("{PIPELINE_VERSION}/{}", sizes.join("/"));
+        let version = format!("{PIPELINE_VERSION}/{}/{}", sizes[0], sizes[1]);
         let cache = Cache::default_dir().map(|cache_dir| Cache::new(cache_dir, version));
         Ok(Ocr {
             dir: dir.to_path_buf(),
@@ -215,17 +239,25 @@ impl Ocr {
 }
 
 fn load_models(dir: &Path) -> Result<Models, String> {
-    let load = |name: &str| {
+    let built_in = EMBEDDED.filter(|_| dir == Path::new(BUILT_IN_MODELS));
+    let load = |name: &str, embedded: Option<&'static [u8]>| {
         let path = dir.join(name);
-        Model::load_file(&path).map_err(|err| {
+        let loaded = match embedded {
+            Some(bytes) => Model::load_static_slice(bytes),
+            None => Model::load_file(&path),
+        };
+        loaded.map_err(|err| {
             format!(
                 "{}: {err}; run scripts/fetch-ocr-models.sh to fetch it again",
                 path.display()
             )
         })
     };
-    let detection = load(DETECTION_MODEL)?;
-    let recognition = load(RECOGNITION_MODEL)?;
+    let detection = load(DETECTION_MODEL, built_in.map(|(detection, _)| detection))?;
+    let recognition = load(
+        RECOGNITION_MODEL,
+        built_in.map(|(_, recognition)| recognition),
+    )?;
     let listing = recognition.metadata().get(CHARACTER_KEY).ok_or_else(|| {
         format!("{RECOGNITION_MODEL} has no `{CHARACTER_KEY}` metadata listing its characters")
     })?;
@@ -268,6 +300,17 @@ pub fn user_model_dir() -> Option<PathBuf> {
     absolute("XDG_DATA_HOME")
         .or_else(|| absolute("HOME").map(|home| home.join(".local").join("share")))
         .map(|base| base.join("nbgate").join("ocr"))
+}
+
+fn model_size(dir: &Path, name: &str) -> Result<u64, OcrError> {
+    let path = dir.join(name);
+    match std::fs::metadata(&path) {
+        Ok(meta) => Ok(meta.len()),
+        Err(err) => Err(OcrError::Load {
+            path,
+            why: format!("{err}; run scripts/fetch-ocr-models.sh"),
+        }),
+    }
 }
 
 fn has_models(dir: &Path) -> bool {
