@@ -474,3 +474,34 @@ fn an_image_the_previous_version_held_is_not_read_again() {
         .iter()
         .all(|(finding, _)| finding.preexisting));
 }
+
+#[test]
+fn models_are_found_in_the_user_data_folder_without_being_named() {
+    let models = models();
+    let data = tempfile::tempdir().expect("temp dir");
+    let folder = data.path().join("nbgate").join("ocr");
+    fs::create_dir_all(&folder).expect("model folder");
+    for name in [DETECTION_MODEL, RECOGNITION_MODEL] {
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(models.join(name), folder.join(name)).expect("link model");
+        #[cfg(not(unix))]
+        fs::copy(models.join(name), folder.join(name)).expect("copy model");
+    }
+    let cache = tempfile::tempdir().expect("temp dir");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("notebook.ipynb");
+    let notebook = v4_with_output("image/jpeg", SMALL_TEXT);
+    fs::write(&path, serde_json::to_vec(&notebook).expect("json")).expect("write notebook");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_nbgate"))
+        .args(["scan", "--format", "json", "--ocr", "required"])
+        .arg(&path)
+        .env("XDG_DATA_HOME", data.path())
+        .env("NBGATE_CACHE_DIR", cache.path())
+        .env_remove("NBGATE_OCR_MODELS")
+        .output()
+        .expect("run nbgate");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    assert_eq!(report["findings"][0]["rule"], "pii.email", "{report:#}");
+    assert_eq!(report["findings"][0]["via"], "ocr", "{report:#}");
+}

@@ -282,7 +282,9 @@ fn default_model_dirs() -> Vec<PathBuf> {
         .ok()
         .and_then(|exe| exe.parent().map(Path::to_path_buf))
     {
-        dirs.push(exe_dir.join("..").join("share").join("nbgate").join("ocr"));
+        if let Some(prefix) = exe_dir.parent() {
+            dirs.push(prefix.join("share").join("nbgate").join("ocr"));
+        }
         dirs.push(exe_dir);
     }
     dirs
