@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, unit and integration tests.
+# The whole test suite: the OCR models the tests read (fetched once, checked
+# against their SHA-256 sums), then formatting, lints, unit and integration
+# tests. CI runs this same script through .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+./install.sh --ocr-models
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked

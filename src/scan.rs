@@ -9,11 +9,14 @@ use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
 use crate::config::{Config, OcrMode};
 use crate::detect::{self, Detector, Finding, Kind, RuleError, RuleSet, Sensitivity, Severity};
 use crate::extract::{self, Image, Origin, Segment, Via};
 use crate::notebook;
-use crate::ocr::{Ocr, OcrError};
+use crate::ocr::{Ocr, OcrError, OcrLine};
 use crate::policy::{rule_listed, Policy, ValueAllowlist, Verdict};
 
 /// The bytes of one notebook, and where they came from.
@@ -45,6 +48,21 @@ pub struct NotebookResult {
     pub skipped: Vec<Skipped>,
 }
 
+/// The findings in one version of a notebook, and its images' SHA-256.
+struct Scanned {
+    findings: Vec<Finding>,
+    images: BTreeSet<[u8; 32]>,
+}
+
+impl Scanned {
+    fn text_only(findings: Vec<Finding>) -> Scanned {
+        Scanned {
+            findings,
+            images: BTreeSet::new(),
+        }
+    }
+}
+
 /// Whether images can be read in this run.
 enum OcrState {
     Off,
@@ -57,6 +75,9 @@ pub struct Scanner {
     detector: Detector,
     policy: Policy,
     ocr: OcrState,
+    /// Whether images the previous version already held are read even when
+    /// their text is not cached: only when pre-existing findings block.
+    read_unchanged_images: bool,
     max_notebook_bytes: u64,
     image_budget: Mutex<ImageBudget>,
 }
@@ -91,8 +112,16 @@ impl Scanner {
         let ocr = match mode {
             OcrMode::Off => OcrState::Off,
             OcrMode::Auto | OcrMode::Required => {
+                // The models themselves load on the first image read; with
+                // `required`, now, so a broken model file fails the run.
                 let loaded = Ocr::find_models(config.scan.ocr_models.as_deref())
-                    .and_then(|dir| Ocr::load(&dir));
+                    .and_then(|dir| Ocr::load(&dir))
+                    .and_then(|ocr| {
+                        if mode == OcrMode::Required {
+                            ocr.preload()?;
+                        }
+                        Ok(ocr)
+                    });
                 match loaded {
                     Ok(ocr) => OcrState::Ready(Box::new(ocr)),
                     Err(err) if mode == OcrMode::Required => return Err(err.into()),
@@ -108,6 +137,7 @@ impl Scanner {
             detector,
             policy: Policy::new(config),
             ocr,
+            read_unchanged_images: config.policy.block_preexisting,
             max_notebook_bytes: config.scan.max_notebook_bytes,
             image_budget: Mutex::new(ImageBudget {
                 images_left: config.scan.max_images,
@@ -148,17 +178,24 @@ impl Scanner {
 
     fn scan_blob(&self, blob: &Blob) -> NotebookResult {
         let mut skipped = Vec::new();
-        let mut findings = self.findings(&blob.bytes, &blob.path, &mut skipped);
-
-        if let Some(previous) = &blob.previous {
+        let before = blob.previous.as_ref().map(|previous| {
             let mut ignored = Vec::new();
-            let before: BTreeSet<String> = self
-                .findings_without_ocr(previous, &blob.path, &mut ignored)
-                .into_iter()
-                .map(|f| f.fingerprint)
+            self.findings_with(previous, &blob.path, &mut ignored, None)
+        });
+        let no_images = BTreeSet::new();
+        let previous_images = before.as_ref().map_or(&no_images, |before| &before.images);
+        let mut findings = self
+            .findings_with(&blob.bytes, &blob.path, &mut skipped, Some(previous_images))
+            .findings;
+
+        if let Some(before) = &before {
+            let fingerprints: BTreeSet<&str> = before
+                .findings
+                .iter()
+                .map(|f| f.fingerprint.as_str())
                 .collect();
             for finding in &mut findings {
-                finding.preexisting = before.contains(&finding.fingerprint);
+                finding.preexisting |= fingerprints.contains(finding.fingerprint.as_str());
             }
         }
         for finding in &mut findings {
@@ -180,26 +217,17 @@ impl Scanner {
         }
     }
 
-    fn findings(&self, bytes: &[u8], path: &str, skipped: &mut Vec<Skipped>) -> Vec<Finding> {
-        self.findings_with(bytes, path, skipped, true)
-    }
-
-    fn findings_without_ocr(
-        &self,
-        bytes: &[u8],
-        path: &str,
-        skipped: &mut Vec<Skipped>,
-    ) -> Vec<Finding> {
-        self.findings_with(bytes, path, skipped, false)
-    }
-
+    /// The findings in one version of a notebook, and the hashes of its
+    /// images. Images are read only with `read_images`: the hashes of the
+    /// previous version's images, which are not read again (see
+    /// [`Scanner::read_image`]).
     fn findings_with(
         &self,
         bytes: &[u8],
         path: &str,
         skipped: &mut Vec<Skipped>,
-        read_images: bool,
-    ) -> Vec<Finding> {
+        read_images: Option<&BTreeSet<[u8; 32]>>,
+    ) -> Scanned {
         let text = String::from_utf8_lossy(bytes);
         if bytes.len() as u64 > self.max_notebook_bytes {
             let why = format!(
@@ -208,14 +236,18 @@ impl Scanner {
                 bytes.len(),
                 self.max_notebook_bytes
             );
-            return self.unreadable(&text, why, None);
+            return Scanned::text_only(self.unreadable(&text, why, None));
         }
         let parsed = notebook::parse(&text);
         let notebook = match parsed {
             Ok(notebook) => notebook,
             Err(err) => {
                 let line = err.line();
-                return self.unreadable(&text, format!("not readable as a notebook: {err}"), line);
+                return Scanned::text_only(self.unreadable(
+                    &text,
+                    format!("not readable as a notebook: {err}"),
+                    line,
+                ));
             }
         };
 
@@ -234,10 +266,31 @@ impl Scanner {
                 reason: problem.reason,
             });
         }
-        if read_images {
-            for image in &extracted.images {
-                match self.read_image(image) {
-                    Ok(segment) => findings.extend(self.detector.scan_segment(&segment)),
+        let hashes: Vec<[u8; 32]> = extracted
+            .images
+            .iter()
+            .map(|image| Sha256::digest(&image.bytes).into())
+            .collect();
+        if let Some(previous_images) = read_images {
+            let unchanged: Vec<bool> = hashes.iter().map(|h| previous_images.contains(h)).collect();
+            // Images are read in parallel; results are taken in notebook
+            // order so the report does not depend on thread timing.
+            let read: Vec<_> = extracted
+                .images
+                .par_iter()
+                .zip(unchanged.par_iter())
+                .map(|(image, &unchanged)| self.read_image(image, unchanged))
+                .collect();
+            for ((image, outcome), unchanged) in extracted.images.iter().zip(read).zip(unchanged) {
+                match outcome {
+                    Ok(Some(segment)) => {
+                        let mut found = self.detector.scan_segment(&segment);
+                        for finding in &mut found {
+                            finding.preexisting = unchanged;
+                        }
+                        findings.extend(found);
+                    }
+                    Ok(None) => {}
                     Err(reason) => skipped.push(Skipped {
                         path: path.to_string(),
                         origin: image.origin.clone(),
@@ -246,16 +299,39 @@ impl Scanner {
                 }
             }
         }
-        findings
+        Scanned {
+            findings,
+            images: hashes.into_iter().collect(),
+        }
     }
 
-    /// The text of an image as a segment, or why it was not read.
-    fn read_image(&self, image: &Image) -> Result<Segment, String> {
+    /// The text of an image as a segment; `None` when it was deliberately not
+    /// read; or why it could not be read. `unchanged` says the previous
+    /// version of the notebook held the same image.
+    ///
+    /// An image the previous version already held (same bytes) can only give
+    /// pre-existing findings. Its text is taken from the cache when there,
+    /// and those findings shown as pre-existing; otherwise it is not read at
+    /// all, as none of its findings could block, unless
+    /// `policy.block_preexisting` makes them block. It is not listed as
+    /// skipped: nothing that could change the verdict was left unread.
+    fn read_image(&self, image: &Image, unchanged: bool) -> Result<Option<Segment>, String> {
         let ocr = match &self.ocr {
             OcrState::Off => return Err("OCR is off (--ocr off)".into()),
             OcrState::Missing(why) => return Err(why.clone()),
             OcrState::Ready(ocr) => ocr,
         };
+        // Text already read costs no budget.
+        if let Some(lines) = ocr.cached(&image.bytes) {
+            return Ok(Some(ocr_segment(image, lines)));
+        }
+        if unchanged && !self.read_unchanged_images {
+            log::debug!(
+                "an image in cell {:?} is not read: the previous version holds it",
+                image.origin.cell
+            );
+            return Ok(None);
+        }
         {
             let mut budget = self
                 .image_budget
@@ -270,19 +346,7 @@ impl Scanner {
             budget.images_left -= 1;
         }
         let lines = ocr.read(&image.bytes).map_err(|err| err.to_string())?;
-        let text = lines
-            .into_iter()
-            .map(|line| line.text)
-            .collect::<Vec<_>>()
-            .join("\n");
-        Ok(Segment {
-            text,
-            origin: image.origin.clone(),
-            via: Via::Ocr,
-            file_lines: image.file_line.into_iter().collect(),
-            table: None,
-            json_path: None,
-        })
+        Ok(Some(ocr_segment(image, lines)))
     }
 
     /// A notebook that could not be read: its raw text scanned, and a
@@ -344,5 +408,22 @@ impl Scanner {
             introduced_by: None,
             distinct_in_part: 1,
         }
+    }
+}
+
+/// Recognised lines as a segment located at the image.
+fn ocr_segment(image: &Image, lines: Vec<OcrLine>) -> Segment {
+    let text = lines
+        .into_iter()
+        .map(|line| line.text)
+        .collect::<Vec<_>>()
+        .join("\n");
+    Segment {
+        text,
+        origin: image.origin.clone(),
+        via: Via::Ocr,
+        file_lines: image.file_line.into_iter().collect(),
+        table: None,
+        json_path: None,
     }
 }
