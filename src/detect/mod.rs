@@ -160,6 +160,19 @@ impl Detector {
                 }
             }
         }
+        // A generic rule gives way where a specific rule found the same value:
+        // `api_key = "sk-proj-..."` is one OpenAI key, not also an API key.
+        let specific: Vec<(usize, usize)> = matches
+            .iter()
+            .filter(|(rule, _)| !rule.generic)
+            .map(|(_, found)| (found.start, found.end))
+            .collect();
+        matches.retain(|(rule, found)| {
+            !rule.generic
+                || !specific
+                    .iter()
+                    .any(|&(start, end)| start < found.end && found.start < end)
+        });
         // Every value is masked in every context line, so a line holding two
         // secrets never shows one in full beside the other's finding.
         let mut masks: Vec<(usize, usize, String)> = matches
