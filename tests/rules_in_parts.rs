@@ -211,3 +211,47 @@ fn there_are_at_least_120_rules_each_with_examples() {
         );
     }
 }
+
+/// Placeholders, documentation values, values failing a checksum, and
+/// hashes or UUIDs standing alone: no rule reports them, in any part kind.
+#[test]
+fn placeholders_hashes_and_bad_checksums_are_never_reported() {
+    let never = [
+        "api_key = \"YOUR_API_KEY\"",
+        "OPENAI_API_KEY=\"<YOUR_OPENAI_API_KEY>\"",
+        "token = \"<token>\"",
+        "password = \"${DB_PASSWORD}\"",
+        "client_secret: \"{{ client_secret }}\"",
+        "password = \"changeme\"",
+        "api_key = os.getenv(\"API_KEY\")",
+        "os.environ[\"HF_TOKEN\"] = userdata.get(\"HF_TOKEN\")",
+        "aws_access_key_id = \"AKIAIOSFODNN7EXAMPLE\"",
+        "aws_secret_access_key = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"",
+        "secret_key = \"xxxxxxxxxxxxxxxxxxxxxxxx\"",
+        "access_token = \"aaaaaaaaaaaaaaaaaaaaaaaa\"",
+        "api_key = \"1234567890abcdefghij\"",
+        "stripe.api_key = \"sk_live_0000000000000000000000\"",
+        // A GitHub token whose CRC-32 checksum fails.
+        "GITHUB_TOKEN=ghp_wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUy",
+        // Hashes and UUIDs alone.
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        "commit 9fceb02d0ae598e95dc970b74767f19372d61af8",
+        "md5: d41d8cd98f00b204e9800998ecf8427e",
+        "run_id = \"3f2b8c1e-7d4a-4e2b-9c1a-5b6d7e8f9a0b\"",
+        // A card number that fails Luhn, and a float and a timestamp.
+        "card 4539 1488 0343 6468",
+        "loss = 0.4539148803436467",
+        "1546300800000000000",
+    ];
+    let scanner = scanner();
+    let kinds = kinds_to_check(&scanner);
+    let mut reported = Vec::new();
+    for (number, text) in never.iter().enumerate() {
+        for kind in &kinds {
+            for rule in rules_found(&scanner, &notebook_with(kind, text)) {
+                reported.push(format!("value {} in a {kind}: {rule}", number + 1));
+            }
+        }
+    }
+    assert!(reported.is_empty(), "reported:\n{}", reported.join("\n"));
+}

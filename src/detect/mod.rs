@@ -152,21 +152,24 @@ impl Detector {
     pub fn scan_segment(&self, segment: &Segment) -> Vec<Finding> {
         let text = segment.text.as_str();
         let mut matches: Vec<(&Rule, FoundValue)> = Vec::new();
+        // Ranges that specific secret rules' patterns matched, valid or not.
+        let mut specific: Vec<(usize, usize)> = Vec::new();
         for index in self.candidates(text) {
             let rule = &self.rules.rules[index];
-            for found in rule.find_values(text) {
+            let mut claimed = Vec::new();
+            for found in rule.find_values_claiming(text, &mut claimed) {
                 if !self.allowlist.allows(&rule.id, found.value) {
                     matches.push((rule, found));
                 }
             }
+            if !rule.generic && rule.kind == Kind::Secret {
+                specific.extend(claimed);
+            }
         }
-        // A generic rule gives way where a specific rule found the same value:
-        // `api_key = "sk-proj-..."` is one OpenAI key, not also an API key.
-        let specific: Vec<(usize, usize)> = matches
-            .iter()
-            .filter(|(rule, _)| !rule.generic)
-            .map(|(_, found)| (found.start, found.end))
-            .collect();
+        // A generic rule gives way where a specific rule's pattern matched
+        // the same value: `api_key = "sk-proj-..."` is one OpenAI key, not
+        // also an API key, and a GitHub token failing its checksum is not
+        // some other token either.
         matches.retain(|(rule, found)| {
             !rule.generic
                 || !specific

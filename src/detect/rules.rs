@@ -216,6 +216,18 @@ impl Rule {
 
     /// Every value in `text` that matches and passes the rule's checks.
     pub fn find_values<'t>(&self, text: &'t str) -> Vec<FoundValue<'t>> {
+        self.find_values_claiming(text, &mut Vec::new())
+    }
+
+    /// [`Rule::find_values`], also adding to `claimed` the byte range of
+    /// every value the pattern matched, whether it passed the checks or not:
+    /// a `ghp_` token whose checksum fails is still GitHub's shape, and no
+    /// generic rule should report it as some other token.
+    pub fn find_values_claiming<'t>(
+        &self,
+        text: &'t str,
+        claimed: &mut Vec<(usize, usize)>,
+    ) -> Vec<FoundValue<'t>> {
         let mut found = Vec::new();
         for captures in self.regex.captures_iter(text) {
             let named = self
@@ -226,6 +238,7 @@ impl Rule {
             let Some(value) = captures.name("value").or(named).or_else(|| captures.get(0)) else {
                 continue;
             };
+            claimed.push((value.start(), value.end()));
             let whole = captures.get(0).map_or("", |m| m.as_str());
             let (line_start, line_end) = line_bounds(text, value.start(), value.end());
             let context = validate::Context {
