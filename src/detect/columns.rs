@@ -419,12 +419,10 @@ fn looks_like_phone(value: &str) -> bool {
 fn looks_like_health_entry(value: &str) -> bool {
     // An ICD-10 code (`E11.9`) or words; single letters and numbers are
     // labels of a benchmark, not someone's record.
-    let icd = {
-        let mut chars = value.chars();
-        chars.next().is_some_and(|c| c.is_ascii_uppercase())
-            && value.len() >= 3
-            && value[1..3].chars().all(|c| c.is_ascii_digit())
-    };
+    let chars: Vec<char> = value.chars().take(3).collect();
+    let icd = chars.len() == 3
+        && chars[0].is_ascii_uppercase()
+        && chars[1..].iter().all(char::is_ascii_digit);
     let letters = value.chars().filter(|c| c.is_alphabetic()).count();
     icd || letters >= 4
 }
@@ -532,6 +530,8 @@ mod tests {
             rule("diagnosis", &["Type 2 diabetes", "E11.9", "Hypertension"]),
             Some("pii.column-health")
         );
+        // Not ASCII: read by characters, never cut inside one.
+        assert_eq!(rule("diagnosis", &["Ä1é"]), None);
         // The breast-cancer benchmark's labels.
         assert_eq!(rule("diagnosis", &["M", "B", "B", "M"]), None);
         assert_eq!(

@@ -578,7 +578,7 @@ pub fn uk_nino(value: &str) -> bool {
         && !["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"].contains(&prefix.as_str())
         && chars[2..8].iter().all(char::is_ascii_digit)
         && "ABCD".contains(chars[8])
-        && !is_repetitive(&compact[2..8])
+        && !is_repetitive(&chars[2..8].iter().collect::<String>())
 }
 
 /// An NHS number: ten digits whose mod-11 check digit holds.
@@ -946,6 +946,30 @@ mod tests {
         assert!(!us_ssn("912-22-4817"));
         assert!(!us_ssn("536-00-4817"));
         assert!(!us_ssn("078-05-1120"));
+    }
+
+    #[test]
+    fn validators_take_any_text_without_panicking() {
+        // Custom rules may hand any value to any validator.
+        let context = Context {
+            whole: "",
+            line: "",
+            before: "",
+            after: "",
+        };
+        for value in [
+            "ÉA123456C",
+            "é",
+            "",
+            "€€€€€€€€€",
+            "ghp_é",
+            "1.2.3.é",
+            "DE€4",
+        ] {
+            for name in NAMES {
+                run(name, value, &context);
+            }
+        }
     }
 
     #[test]
