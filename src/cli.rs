@@ -29,6 +29,22 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the rules in force.
     Rules(CommonArgs),
+    /// Git pre-commit hook: scan the notebooks the index adds or changes.
+    PreCommit(CommonArgs),
+    /// Git pre-push hook (plain git, or the pre-commit framework's
+    /// PRE_COMMIT_FROM_REF/PRE_COMMIT_TO_REF): scan the commits being pushed.
+    PrePush(PrePushArgs),
+    /// Git pre-receive hook (server): scan the pushed commits read from standard input.
+    PreReceive(CommonArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct PrePushArgs {
+    /// The remote's name and URL, as git passes them to a pre-push hook (unused).
+    #[arg(value_name = "REMOTE", num_args = 0..=2)]
+    pub remote: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -70,6 +86,10 @@ pub struct ScanArgs {
     /// Notebooks or folders to scan (default: the current folder).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Scan the notebook versions the commits in a range brought in
+    /// (`A..B`, `A..`, or `B`), instead of files.
+    #[arg(long, value_name = "A..B", conflicts_with = "paths")]
+    pub range: Option<String>,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -86,6 +106,9 @@ pub fn run() -> i32 {
     let outcome = match cli.command {
         Command::Scan(args) => scan(&args),
         Command::Rules(args) => list_rules(&args),
+        Command::PreCommit(args) => crate::hook::pre_commit(&args),
+        Command::PrePush(args) => crate::hook::pre_push(&args.common),
+        Command::PreReceive(args) => crate::hook::pre_receive(&args),
     };
     match outcome {
         Ok(code) => code,
@@ -106,17 +129,22 @@ fn one_line(err: &anyhow::Error) -> String {
 
 /// The configuration for a run: `--config`, else the repository's.
 pub fn load_config(common: &CommonArgs, root: &Path) -> Result<Config> {
-    let mut config = match &common.config {
+    let config = match &common.config {
         Some(path) => Config::load(path)?,
         None => Config::discover(root)?,
     };
+    Ok(apply_overrides(config, common))
+}
+
+/// The command line's OCR options over a configuration.
+pub fn apply_overrides(mut config: Config, common: &CommonArgs) -> Config {
     if let Some(mode) = common.ocr {
         config.scan.ocr = Some(mode);
     }
     if let Some(dir) = &common.ocr_models {
         config.scan.ocr_models = Some(dir.clone());
     }
-    Ok(config)
+    config
 }
 
 /// The top of the git work tree holding `start`, or `start` itself.
@@ -129,6 +157,9 @@ pub fn repository_root(start: &Path) -> PathBuf {
 }
 
 fn scan(args: &ScanArgs) -> Result<i32> {
+    if let Some(range) = &args.range {
+        return crate::hook::scan_range(range, &args.common);
+    }
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     let root = repository_root(&cwd);
     let config = load_config(&args.common, &root)?;

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod detect;
 pub mod extract;
+pub mod hook;
 pub mod notebook;
 pub mod ocr;
 pub mod policy;

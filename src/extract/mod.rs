@@ -10,6 +10,7 @@ pub mod ansi;
 pub mod dataframe;
 pub mod html;
 pub mod image;
+mod markup;
 pub mod svg;
 
 use crate::notebook::{JsonString, MimeContent, MimeItem, Notebook, Text};
@@ -110,7 +111,8 @@ impl Segment {
 pub struct Table {
     /// One header per column; a column without a header gets its number.
     pub headers: Vec<String>,
-    /// Each row's cells, as many as `headers` (index columns excluded).
+    /// Each row's cells, as many as `headers`. Index columns are kept, named
+    /// after the index (or "index"): an index can hold personal data too.
     pub rows: Vec<Vec<String>>,
 }
 
@@ -267,43 +269,63 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
         "text/html" => {
             let html = html::extract(&text.value);
             let file_line = text.file_lines.first().copied();
-            let mut segment = Segment {
+            // The map gives the line each text line starts on: exact for
+            // pandas (one tag per line), at worst a line early for a
+            // paragraph that wraps.
+            let file_lines = html
+                .source_lines
+                .iter()
+                .filter_map(|&line| text.file_line(line))
+                .collect();
+            out.segments.push(Segment {
                 text: html.text,
                 origin: origin.clone(),
                 via: Via::Html,
-                file_lines: file_line.into_iter().collect(),
+                file_lines,
                 table: None,
                 json_path: None,
-            };
-            if html.line_map_is_exact {
-                segment.file_lines = html
-                    .source_lines
-                    .iter()
-                    .map(|&line| text.file_line(line).unwrap_or(0))
-                    .collect();
-            }
-            out.segments.push(segment);
+            });
             for script in html.scripts {
+                let lines = script.text.split('\n').count();
                 out.segments.push(Segment {
-                    text: script,
+                    text: script.text,
                     origin: origin.clone(),
                     via: Via::Html,
-                    file_lines: file_line.into_iter().collect(),
+                    file_lines: (script.first_line..script.first_line + lines)
+                        .filter_map(|line| text.file_line(line))
+                        .collect(),
                     table: None,
                     json_path: None,
                 });
             }
             for table in html.tables {
-                push_table(table, origin.clone(), Via::Html, file_line, out);
+                let cell_line = |row: usize, column: usize| {
+                    table
+                        .cell_lines
+                        .get(row)
+                        .and_then(|lines| lines.get(column))
+                        .and_then(|&line| text.file_line(line))
+                };
+                let first = text.file_line(table.first_line).or(file_line);
+                push_table(&table.table, &origin, Via::Html, first, &cell_line, out);
+                out.tables.push(LocatedTable {
+                    table: table.table,
+                    origin: origin.clone(),
+                    via: Via::Html,
+                    file_line: first,
+                });
             }
         }
         "image/svg+xml" => {
-            let svg_text = svg::text(&text.value);
+            let (svg_text, source_lines) = svg::text_lines(&text.value);
             out.segments.push(Segment {
                 text: svg_text,
                 origin,
                 via: Via::Html,
-                file_lines: text.file_lines.first().copied().into_iter().collect(),
+                file_lines: source_lines
+                    .iter()
+                    .filter_map(|&line| text.file_line(line))
+                    .collect(),
                 table: None,
                 json_path: None,
             });
@@ -319,26 +341,70 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
 /// Plain text, and the tables of any DataFrame printed in it.
 fn extract_plain_text(text: &Text, origin: Origin, out: &mut Extracted) {
     let clean = ansi::strip_text(text);
-    for table in dataframe::tables(&clean.value) {
-        let file_line = clean.file_line(table.first_line);
-        push_table(table.table, origin.clone(), Via::Text, file_line, out);
+    let found_tables = dataframe::tables(&clean.value);
+    // A row's values are scanned as its cells; emptying its line in the text
+    // (the line count kept, so lines still map) stops a second finding.
+    let table_rows: std::collections::HashSet<usize> = found_tables
+        .iter()
+        .flat_map(|found| found.row_lines.iter().copied())
+        .collect();
+    for found in found_tables {
+        let file_line = clean.file_line(found.first_line);
+        let cell_line = |row: usize, _column: usize| {
+            found
+                .row_lines
+                .get(row)
+                .and_then(|&line| clean.file_line(line))
+        };
+        push_table(&found.table, &origin, Via::Text, file_line, &cell_line, out);
+        out.tables.push(LocatedTable {
+            table: found.table,
+            origin: origin.clone(),
+            via: Via::Text,
+            file_line,
+        });
     }
-    out.segments.push(text_segment(&clean, origin, Via::Text));
+    let mut segment = text_segment(&clean, origin, Via::Text);
+    if !table_rows.is_empty() {
+        segment.text = clean
+            .value
+            .split('\n')
+            .enumerate()
+            .map(|(index, line)| {
+                if table_rows.contains(&index) {
+                    ""
+                } else {
+                    line
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    out.segments.push(segment);
 }
 
-/// A table, and a segment for each of its cells so that every text rule sees
-/// the cell alone and its finding names row and column.
-fn push_table(table: Table, origin: Origin, via: Via, file_line: Option<u32>, out: &mut Extracted) {
+/// A segment for each cell of a table, so that every text rule sees the cell
+/// alone and its finding names row and column. `cell_line` gives a cell's
+/// `.ipynb` line (row and column from 0) where it is known.
+fn push_table(
+    table: &Table,
+    origin: &Origin,
+    via: Via,
+    file_line: Option<u32>,
+    cell_line: &dyn Fn(usize, usize) -> Option<u32>,
+    out: &mut Extracted,
+) {
     for (row_index, row) in table.rows.iter().enumerate() {
-        for (value, header) in row.iter().zip(&table.headers) {
+        for (column, (value, header)) in row.iter().zip(&table.headers).enumerate() {
             if value.trim().is_empty() {
                 continue;
             }
+            let line = cell_line(row_index, column).or(file_line);
             out.segments.push(Segment {
                 text: value.clone(),
                 origin: origin.clone(),
                 via,
-                file_lines: file_line.into_iter().collect(),
+                file_lines: line.into_iter().collect(),
                 table: Some(TableRef {
                     row: row_index + 1,
                     column: header.clone(),
@@ -347,12 +413,6 @@ fn push_table(table: Table, origin: Origin, via: Via, file_line: Option<u32>, ou
             });
         }
     }
-    out.tables.push(LocatedTable {
-        table,
-        origin,
-        via,
-        file_line,
-    });
 }
 
 fn text_segment(text: &Text, origin: Origin, via: Via) -> Segment {

@@ -3,5 +3,8 @@
 //! become [`Blob`]s for the scanner.
 
 pub mod paths;
+pub mod pushed;
+pub mod range;
+pub mod staged;
 
 pub use crate::scan::Blob;
