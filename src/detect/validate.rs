@@ -836,11 +836,12 @@ pub fn is_placeholder(value: &str) -> bool {
     if value.starts_with('{') && value.ends_with('}') {
         return true;
     }
-    is_repetitive(value) || longest_run(value) >= 6 || has_filler_run(value)
+    is_repetitive(value) || longest_run(value) >= 8 || has_filler_run(value)
 }
 
-/// The longest run of characters that count up or down by one (`123456`,
-/// `abcdef`, `987654`).
+/// The longest run of characters that count up or down by one
+/// (`12345678`, `abcdefgh`, `98765432`). Eight, not fewer: an id such as
+/// `PRJ-123456` is written by people too.
 fn longest_run(value: &str) -> usize {
     let bytes = value.as_bytes();
     let mut longest = 1;
