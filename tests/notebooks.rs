@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 const AWS: &str = "AKIAQYLPMN5HHHFPZAM2";
-const GITHUB: &str = "ghp_R3nG8yKq1xWv7LmZp2Tc9bHs4DfJa6Ue0Qoi";
+// Its last six characters are the CRC-32 checksum GitHub tokens carry.
+const GITHUB: &str = "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";
 const EMAIL: &str = "jane.doe@acme-corp.com";
-const CARD: &str = "4111 1111 1111 1111";
+// Not the famous 4111 1111 1111 1111: one digit repeated is a documentation value.
+const CARD: &str = "4539 1488 0343 6467";
 const DB_PASSWORD: &str = "Tr0ub4dor3x";
 const DB_URL: &str = "postgresql://analyst:Tr0ub4dor3x@db.internal:5432/sales";
 const PASSWORD: &str = "Sup3rS3cret!2024";
@@ -170,7 +172,7 @@ fn check(report: &Value, want: &Expect) {
 const AWS_PREVIEW: &str = "AKIA****************";
 const GITHUB_PREVIEW: &str = "ghp_************************************";
 const EMAIL_PREVIEW: &str = "j*******@acme-corp.com";
-const CARD_PREVIEW: &str = "4111***************";
+const CARD_PREVIEW: &str = "4539***************";
 const DB_PREVIEW: &str = "Tr0u*******";
 
 /// pandas' `to_html()` of a two-row frame, one tag per line.
@@ -835,8 +837,8 @@ fn v3_worksheets_outputs_and_heading_cells() {
             line: 1,
             column: 1,
             file_line: line_of(&file, "BEGIN RSA PRIVATE KEY"),
-            // The header, the line break and 63 characters of the key.
-            preview: &format!("----{}", "*".repeat(31 + 1 + 63 - 4)),
+            // The header, the line break and the key's first line (64 characters).
+            preview: &format!("----{}", "*".repeat(31 + 1 + 64 - 4)),
             via: "text",
             ..Expect::default()
         },

@@ -152,14 +152,30 @@ impl Detector {
     pub fn scan_segment(&self, segment: &Segment) -> Vec<Finding> {
         let text = segment.text.as_str();
         let mut matches: Vec<(&Rule, FoundValue)> = Vec::new();
+        // Ranges that specific secret rules' patterns matched, valid or not.
+        let mut specific: Vec<(usize, usize)> = Vec::new();
         for index in self.candidates(text) {
             let rule = &self.rules.rules[index];
-            for found in rule.find_values(text) {
+            let mut claimed = Vec::new();
+            for found in rule.find_values_claiming(text, &mut claimed) {
                 if !self.allowlist.allows(&rule.id, found.value) {
                     matches.push((rule, found));
                 }
             }
+            if !rule.generic && rule.kind == Kind::Secret {
+                specific.extend(claimed);
+            }
         }
+        // A generic rule gives way where a specific rule's pattern matched
+        // the same value: `api_key = "sk-proj-..."` is one OpenAI key, not
+        // also an API key, and a GitHub token failing its checksum is not
+        // some other token either.
+        matches.retain(|(rule, found)| {
+            !rule.generic
+                || !specific
+                    .iter()
+                    .any(|&(start, end)| start < found.end && found.start < end)
+        });
         // Every value is masked in every context line, so a line holding two
         // secrets never shows one in full beside the other's finding.
         let mut masks: Vec<(usize, usize, String)> = matches
@@ -245,10 +261,14 @@ impl Detector {
                 let Some(class) = columns::classify(header, &values) else {
                     continue;
                 };
+                // One finding per column: not again where a cell rule already
+                // reported it, nor for the same output's other MIME type (a
+                // DataFrame is shown both as text/html and text/plain).
                 let already = cell_findings.iter().any(|f| {
-                    f.origin == located.origin
-                        && f.table.as_ref().is_some_and(|t| &t.column == header)
-                        && f.kind == Kind::Pii
+                    let in_column = f.table.as_ref().is_some_and(|t| &t.column == header);
+                    in_column
+                        && (f.origin == located.origin && f.kind == Kind::Pii
+                            || same_part(&f.origin, &located.origin) && f.rule_id == class.rule_id)
                 });
                 if already {
                     continue;
@@ -331,6 +351,12 @@ fn masked_line(
     (line, column)
 }
 
+/// Whether two origins are the same part (cell, output or attachment),
+/// whatever MIME type of it each was read from.
+fn same_part(a: &Origin, b: &Origin) -> bool {
+    a.cell == b.cell && a.part == b.part && a.output == b.output && a.attachment == b.attachment
+}
+
 /// Folds personal-data findings in table cells into one per column and rule.
 fn fold_table_findings(findings: &mut Vec<Finding>) {
     let mut folded: Vec<Finding> = Vec::with_capacity(findings.len());
@@ -388,6 +414,41 @@ mod tests {
         );
         assert_eq!(preview("pii.email", "jane.doe@corp.io"), "j*******@corp.io");
         assert_eq!(preview("secret.x", "hunter2"), "h******");
+    }
+
+    #[test]
+    fn a_table_shown_as_html_and_text_gives_one_column_finding() {
+        let detector = Detector::new(
+            RuleSet::builtin().expect("built-in rules load"),
+            ValueAllowlist::default(),
+        )
+        .expect("detector builds");
+        let table = crate::extract::Table {
+            headers: vec!["name".into(), "team".into()],
+            rows: vec![
+                vec!["Michael Allen".into(), "HR".into()],
+                vec!["Nora Hall".into(), "Sales".into()],
+            ],
+        };
+        let located = |mime: &str| LocatedTable {
+            table: table.clone(),
+            origin: Origin {
+                cell: Some(3),
+                output: Some(1),
+                part: Some(crate::extract::PartKind::Output),
+                mime: Some(mime.into()),
+                ..Origin::default()
+            },
+            via: Via::Html,
+            file_line: None,
+        };
+        let mut findings = Vec::new();
+        detector.scan_tables(
+            &[located("text/html"), located("text/plain")],
+            &mut findings,
+        );
+        let ids: Vec<&str> = findings.iter().map(|f| f.rule_id.as_str()).collect();
+        assert_eq!(ids, ["pii.column-person-name"]);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! sensitivity = "secret"               # secret | high | contact | network (pii rules)
 //! severity = "block"                   # block | warn (policy may change it)
 //! keywords = ["akia", "asia"]          # any of them must occur (case-insensitive)
+//! generic = false                      # true: dropped where a specific rule found the value
 //! pattern = '''\b(?P<value>(?:AKIA|ASIA)[A-Z2-7]{16})\b'''
 //! min_entropy = 3.0                    # Shannon bits per character of the value
 //! validators = ["not-placeholder"]     # names from validate.rs, all must pass
@@ -17,7 +18,9 @@
 //! negative_examples = ['AKIAIOSFODNN7EXAMPLE']  # each must give none
 //! ```
 //!
-//! The value is the capture group named `value`, or the whole match.
+//! The value is the capture group named `value`; where the pattern has
+//! alternatives, the first other named group that took part (`value_digits`,
+//! say); otherwise the whole match.
 
 use regex::Regex;
 use serde::Deserialize;
@@ -26,7 +29,18 @@ use thiserror::Error;
 use super::validate;
 
 /// The rule files built into nbgate.
-const BUILTIN: &[(&str, &str)] = &[("core.toml", include_str!("rules/core.toml"))];
+const BUILTIN: &[(&str, &str)] = &[
+    ("cloud.toml", include_str!("rules/cloud.toml")),
+    ("vcs.toml", include_str!("rules/vcs.toml")),
+    ("chat.toml", include_str!("rules/chat.toml")),
+    ("payments.toml", include_str!("rules/payments.toml")),
+    ("registries.toml", include_str!("rules/registries.toml")),
+    ("ml-platforms.toml", include_str!("rules/ml-platforms.toml")),
+    ("data.toml", include_str!("rules/data.toml")),
+    ("keys.toml", include_str!("rules/keys.toml")),
+    ("generic.toml", include_str!("rules/generic.toml")),
+    ("pii.toml", include_str!("rules/pii.toml")),
+];
 
 #[derive(Debug, Error)]
 pub enum RuleError {
@@ -106,6 +120,10 @@ pub struct RuleDef {
     pub severity: Option<Severity>,
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// A generic rule (a `password = "..."` assignment, say) gives way to a
+    /// specific rule that found a value overlapping its own.
+    #[serde(default)]
+    pub generic: bool,
     pub pattern: String,
     #[serde(default)]
     pub min_entropy: Option<f64>,
@@ -128,6 +146,7 @@ pub struct Rule {
     pub sensitivity: Sensitivity,
     pub severity: Severity,
     pub keywords: Vec<String>,
+    pub generic: bool,
     pub regex: Regex,
     pub min_entropy: Option<f64>,
     pub validators: Vec<String>,
@@ -185,6 +204,7 @@ impl Rule {
             sensitivity,
             severity,
             keywords: def.keywords,
+            generic: def.generic,
             regex,
             min_entropy: def.min_entropy,
             validators: def.validators,
@@ -196,17 +216,38 @@ impl Rule {
 
     /// Every value in `text` that matches and passes the rule's checks.
     pub fn find_values<'t>(&self, text: &'t str) -> Vec<FoundValue<'t>> {
+        self.find_values_claiming(text, &mut Vec::new())
+    }
+
+    /// [`Rule::find_values`], also adding to `claimed` the byte range of
+    /// every value the pattern matched, whether it passed the checks or not:
+    /// a `ghp_` token whose checksum fails is still GitHub's shape, and no
+    /// generic rule should report it as some other token.
+    pub fn find_values_claiming<'t>(
+        &self,
+        text: &'t str,
+        claimed: &mut Vec<(usize, usize)>,
+    ) -> Vec<FoundValue<'t>> {
         let mut found = Vec::new();
         for captures in self.regex.captures_iter(text) {
-            let Some(value) = captures.name("value").or_else(|| captures.get(0)) else {
+            let named = self
+                .regex
+                .capture_names()
+                .flatten()
+                .find_map(|name| captures.name(name));
+            let Some(value) = captures.name("value").or(named).or_else(|| captures.get(0)) else {
                 continue;
             };
+            claimed.push((value.start(), value.end()));
             let whole = captures.get(0).map_or("", |m| m.as_str());
-            if !self.accepts(
-                value.as_str(),
+            let (line_start, line_end) = line_bounds(text, value.start(), value.end());
+            let context = validate::Context {
                 whole,
-                line_around(text, value.start(), value.end()),
-            ) {
+                line: &text[line_start..line_end],
+                before: &text[line_start..value.start()],
+                after: &text[value.end()..line_end],
+            };
+            if !self.accepts(value.as_str(), &context) {
                 continue;
             }
             found.push(FoundValue {
@@ -218,7 +259,7 @@ impl Rule {
         found
     }
 
-    fn accepts(&self, value: &str, whole: &str, line: &str) -> bool {
+    fn accepts(&self, value: &str, context: &validate::Context) -> bool {
         if value.is_empty() {
             return false;
         }
@@ -230,17 +271,17 @@ impl Rule {
         if self.kind == Kind::Secret && validate::is_placeholder(value) {
             return false;
         }
-        let context = validate::Context { whole, line };
         self.validators
             .iter()
-            .all(|name| validate::run(name, value, &context))
+            .all(|name| validate::run(name, value, context))
     }
 }
 
-fn line_around(text: &str, start: usize, end: usize) -> &str {
+/// The byte range of the line(s) holding `start..end`.
+fn line_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
     let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |at| end + at);
-    &text[line_start..line_end]
+    (line_start, line_end)
 }
 
 /// All the rules in force.

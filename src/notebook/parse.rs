@@ -270,7 +270,13 @@ impl<'a> Reader<'a> {
                 output.error = Some(ErrorOutput {
                     ename: text_or_empty("ename")?,
                     evalue: text_or_empty("evalue")?,
-                    traceback: text_or_empty("traceback")?,
+                    // Traceback entries are lines that Jupyter joins with `\n`;
+                    // glued together, a value at the start of one entry would
+                    // run into the end of the one before.
+                    traceback: match fields.remove("traceback") {
+                        Some(raw) => self.text_with(raw, true)?,
+                        None => Text::default(),
+                    },
                 });
             }
             _ => {
@@ -319,6 +325,12 @@ impl<'a> Reader<'a> {
 
     /// A notebook "multiline string": a string, or a list of strings joined.
     fn text(&self, raw: &RawValue) -> Result<Text, String> {
+        self.text_with(raw, false)
+    }
+
+    /// A string or a list of strings; with `line_per_piece`, each piece of a
+    /// list is a line of its own even without a trailing `\n`.
+    fn text_with(&self, raw: &RawValue, line_per_piece: bool) -> Result<Text, String> {
         let json = raw.get();
         match json.as_bytes().first() {
             Some(b'"') => {
@@ -338,9 +350,13 @@ impl<'a> Reader<'a> {
                 // with `\n`, or inside a piece after an inner `\n`.
                 let mut line_pending = true;
                 let mut last_line = self.line_of(raw);
-                for piece in pieces {
-                    let value: String = serde_json::from_str(piece.get())
+                let count = pieces.len();
+                for (index, piece) in pieces.into_iter().enumerate() {
+                    let mut value: String = serde_json::from_str(piece.get())
                         .map_err(|_| "expected a list of strings".to_string())?;
+                    if line_per_piece && index + 1 < count && !value.ends_with('\n') {
+                        value.push('\n');
+                    }
                     let line = self.line_of(piece);
                     last_line = line;
                     if value.is_empty() {
