@@ -101,6 +101,59 @@ pub fn classify(header: &str, values: &[&str]) -> Option<ColumnClass> {
     agrees.then_some(class)
 }
 
+/// Whether a header names something about a person that turns a list of
+/// names into records: `age`, `salary`, `email`, `diagnosis`... A column of
+/// names alone is a list (it warns); beside such a column it is a table of
+/// people (it blocks).
+pub fn describes_a_person(header: &str) -> bool {
+    const ATTRIBUTES: &[&str] = &[
+        "age",
+        "salary",
+        "income",
+        "wage",
+        "wages",
+        "pay",
+        "bonus",
+        "gender",
+        "sex",
+        "dob",
+        "birth",
+        "birthday",
+        "birthdate",
+        "email",
+        "mail",
+        "phone",
+        "mobile",
+        "address",
+        "street",
+        "zip",
+        "postcode",
+        "ssn",
+        "nino",
+        "passport",
+        "diagnosis",
+        "condition",
+        "disease",
+        "medication",
+        "mrn",
+        "patient",
+        "religion",
+        "ethnicity",
+        "race",
+        "hire",
+        "hired",
+        "salary_usd",
+        "credit",
+        "card",
+        "iban",
+        "account",
+        "score",
+    ];
+    header_words(header)
+        .iter()
+        .any(|word| ATTRIBUTES.contains(&word.as_str()))
+}
+
 /// `Customer Name`, `customer_name`, `customerName` → `["customer", "name"]`.
 fn header_words(header: &str) -> Vec<String> {
     let mut words = Vec::new();
@@ -445,6 +498,15 @@ fn looks_like_ssn(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_that_make_names_records() {
+        assert!(describes_a_person("salary"));
+        assert!(describes_a_person("Date of Birth"));
+        assert!(describes_a_person("hire_date"));
+        assert!(!describes_a_person("department_id"));
+        assert!(!describes_a_person("name"));
+    }
 
     fn rule(header: &str, values: &[&str]) -> Option<&'static str> {
         classify(header, values).map(|c| c.rule_id)

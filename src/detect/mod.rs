@@ -275,12 +275,36 @@ impl Detector {
                 }
                 let distinct: BTreeSet<&str> = values.iter().copied().collect();
                 let preview = format!("column `{header}`");
+                // Names alone are a list; beside another column about the
+                // same people (age, salary, e-mail...) they are records.
+                let is_list_of_names = class.rule_id == "pii.column-person-name"
+                    && !located
+                        .table
+                        .headers
+                        .iter()
+                        .any(|other| other != header && columns::describes_a_person(other));
+                let (severity, note) = if is_list_of_names {
+                    (Severity::Warn, " (no other column describes them)")
+                } else {
+                    (Severity::Block, "")
+                };
+                // The values, not the header, make the fingerprint: allowing
+                // one table must not allow every `name` column.
+                let mut identity = header.clone();
+                for value in &distinct {
+                    identity.push('\0');
+                    identity.push_str(value);
+                }
                 cell_findings.push(Finding {
                     rule_id: class.rule_id.to_string(),
                     kind: Kind::Pii,
                     sensitivity: class.sensitivity,
-                    severity: Severity::Block,
-                    message: format!("column `{header}`: {} {}", distinct.len(), class.plural),
+                    severity,
+                    message: format!(
+                        "column `{header}`: {} {}{note}",
+                        distinct.len(),
+                        class.plural
+                    ),
                     help: "clear the output, or show aggregates or synthetic data instead".into(),
                     origin: located.origin.clone(),
                     via: located.via,
@@ -294,7 +318,7 @@ impl Detector {
                     }),
                     json_path: None,
                     file_line: located.file_line,
-                    fingerprint: fingerprint(class.rule_id, header),
+                    fingerprint: fingerprint(class.rule_id, &identity),
                     context: preview.clone(),
                     preview,
                     count: distinct.len(),
