@@ -24,6 +24,7 @@
 
 use regex::Regex;
 use serde::Deserialize;
+use std::sync::OnceLock;
 use thiserror::Error;
 
 use super::validate;
@@ -147,7 +148,10 @@ pub struct Rule {
     pub severity: Severity,
     pub keywords: Vec<String>,
     pub generic: bool,
-    pub regex: Regex,
+    pub pattern: String,
+    /// Compiled on first use: a commit that touches one notebook should not
+    /// pay for compiling every rule's regex.
+    regex: OnceLock<Regex>,
     pub min_entropy: Option<f64>,
     pub validators: Vec<String>,
     pub help: String,
@@ -163,15 +167,29 @@ pub struct FoundValue<'t> {
 }
 
 impl Rule {
+    /// A rule from configuration: its pattern is compiled now, so a bad one
+    /// is an error before anything is scanned.
     pub fn compile(def: RuleDef) -> Result<Rule, RuleError> {
+        let regex = build_regex(&def.pattern).map_err(|err| RuleError::Invalid {
+            rule: def.id.clone(),
+            why: format!("invalid pattern: {err}"),
+        })?;
+        let rule = Rule::new(def)?;
+        let _ = rule.regex.set(regex);
+        Ok(rule)
+    }
+
+    /// A built-in rule: its pattern is compiled on first use (the test
+    /// `every_rule_matches_its_examples` compiles every one).
+    fn builtin(def: RuleDef) -> Result<Rule, RuleError> {
+        Rule::new(def)
+    }
+
+    fn new(def: RuleDef) -> Result<Rule, RuleError> {
         let invalid = |why: String| RuleError::Invalid {
             rule: def.id.clone(),
             why,
         };
-        let regex = regex::RegexBuilder::new(&def.pattern)
-            .size_limit(1 << 24)
-            .build()
-            .map_err(|err| invalid(format!("invalid pattern: {err}")))?;
         for name in &def.validators {
             if !validate::exists(name) {
                 return Err(invalid(format!(
@@ -205,12 +223,27 @@ impl Rule {
             severity,
             keywords: def.keywords,
             generic: def.generic,
-            regex,
+            pattern: def.pattern,
+            regex: OnceLock::new(),
             min_entropy: def.min_entropy,
             validators: def.validators,
             help,
             examples: def.examples,
             negative_examples: def.negative_examples,
+        })
+    }
+
+    /// The compiled pattern.
+    pub fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| match build_regex(&self.pattern) {
+            Ok(regex) => regex,
+            // Only built-in rules are compiled lazily, and a test compiles
+            // each of them; a regex that matches nothing keeps a release
+            // that slipped through scanning with every other rule.
+            Err(err) => {
+                log::error!("rule `{}` has an invalid pattern: {err}", self.id);
+                Regex::new(r"[^\s\S]").expect("the empty class compiles")
+            }
         })
     }
 
@@ -229,9 +262,9 @@ impl Rule {
         claimed: &mut Vec<(usize, usize)>,
     ) -> Vec<FoundValue<'t>> {
         let mut found = Vec::new();
-        for captures in self.regex.captures_iter(text) {
-            let named = self
-                .regex
+        let regex = self.regex();
+        for captures in regex.captures_iter(text) {
+            let named = regex
                 .capture_names()
                 .flatten()
                 .find_map(|name| captures.name(name));
@@ -277,6 +310,12 @@ impl Rule {
     }
 }
 
+fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 24)
+        .build()
+}
+
 /// The byte range of the line(s) holding `start..end`.
 fn line_bounds(text: &str, start: usize, end: usize) -> (usize, usize) {
     let line_start = text[..start].rfind('\n').map_or(0, |at| at + 1);
@@ -302,13 +341,13 @@ impl RuleSet {
 
     /// Adds the rules of one TOML file; a rule with an id already present
     /// replaces it.
-    pub fn add_file(&mut self, file: &str, text: &str) -> Result<(), RuleError> {
+    fn add_file(&mut self, file: &str, text: &str) -> Result<(), RuleError> {
         let parsed: RuleFile = toml::from_str(text).map_err(|err| RuleError::File {
             file: file.to_string(),
             why: err.to_string(),
         })?;
         for def in parsed.rule {
-            self.add(Rule::compile(def)?);
+            self.add(Rule::builtin(def)?);
         }
         Ok(())
     }
@@ -351,6 +390,16 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn every_builtin_pattern_compiles() {
+        let set = RuleSet::builtin().expect("built-in rules load");
+        for rule in &set.rules {
+            if let Err(err) = build_regex(&rule.pattern) {
+                panic!("{}: {err}", rule.id);
+            }
+        }
     }
 
     #[test]
