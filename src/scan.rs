@@ -407,6 +407,7 @@ impl Scanner {
             preexisting: false,
             introduced_by: None,
             distinct_in_part: 1,
+            folded: Vec::new(),
         }
     }
 }

@@ -230,3 +230,22 @@ fn pyproject_configuration_is_read() {
     let (code, _) = scan(dir.path(), &aws_notebook(&[]), None);
     assert_eq!(code, 0);
 }
+
+#[test]
+fn a_value_shown_as_html_and_as_text_is_one_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cell = code_cell("df\n", &[]);
+    cell["outputs"] = json!([{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+        "data": {
+            "text/plain": ["   owner\n", "0  ana.silva@fastmail.com\n", "1  li.wei@protonmail.com"],
+            "text/html": ["<table><thead><tr><th></th><th>owner</th></tr></thead><tbody>",
+                          "<tr><th>0</th><td>ana.silva@fastmail.com</td></tr>",
+                          "<tr><th>1</th><td>li.wei@protonmail.com</td></tr></tbody></table>"]}}]);
+    let (code, report) = scan(dir.path(), &notebook(vec![cell]), None);
+    assert_eq!(code, 1);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report}");
+    assert_eq!(findings[0]["mime"], "text/html");
+    assert_eq!(findings[0]["table"]["column"], "owner");
+    assert_eq!(findings[0]["count"], 2);
+}

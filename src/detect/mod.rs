@@ -15,7 +15,7 @@ use aho_corasick::AhoCorasick;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::extract::{LocatedTable, Origin, Segment, TableRef, Via};
+use crate::extract::{LocatedTable, Origin, PartKind, Segment, TableRef, Via};
 use crate::policy::ValueAllowlist;
 pub use rules::{FoundValue, Kind, Rule, RuleDef, RuleError, RuleSet, Sensitivity, Severity};
 
@@ -56,6 +56,8 @@ pub struct Finding {
     /// Set by policy for contact data: distinct values of the same rule in the
     /// same part, so a customer list blocks where one address only warns.
     pub distinct_in_part: usize,
+    /// Fingerprints of the other values a folded column finding stands for.
+    pub folded: Vec<String>,
 }
 
 /// The hash of a rule id and a value, hex, what allowlists store.
@@ -241,6 +243,7 @@ impl Detector {
             preexisting: false,
             introduced_by: None,
             distinct_in_part: 1,
+            folded: Vec::new(),
         }
     }
 
@@ -249,6 +252,7 @@ impl Detector {
     /// personal or health data are reported from the header.
     pub fn scan_tables(&self, tables: &[LocatedTable], cell_findings: &mut Vec<Finding>) {
         fold_table_findings(cell_findings);
+        drop_mime_twins(cell_findings);
         for located in tables {
             for (column, header) in located.table.headers.iter().enumerate() {
                 let values: Vec<&str> = located
@@ -326,6 +330,7 @@ impl Detector {
                     preexisting: false,
                     introduced_by: None,
                     distinct_in_part: distinct.len(),
+                    folded: Vec::new(),
                 });
             }
         }
@@ -381,6 +386,58 @@ fn same_part(a: &Origin, b: &Origin) -> bool {
     a.cell == b.cell && a.part == b.part && a.output == b.output && a.attachment == b.attachment
 }
 
+/// Drops a finding whose twin the same output holds under another MIME type:
+/// Jupyter keeps a DataFrame as both `text/html` and `text/plain`, and one
+/// value is one finding. The twin kept is the one that knows its table
+/// column, else the first.
+fn drop_mime_twins(findings: &mut Vec<Finding>) {
+    type Key = (
+        Option<usize>,
+        Option<PartKind>,
+        Option<usize>,
+        Option<String>,
+        String,
+        String,
+    );
+    let key = |f: &Finding, fingerprint: &String| -> Key {
+        let o = &f.origin;
+        (
+            o.cell,
+            o.part,
+            o.output,
+            o.attachment.clone(),
+            f.rule_id.clone(),
+            fingerprint.clone(),
+        )
+    };
+    let mut kept_mime: BTreeMap<Key, Option<String>> = BTreeMap::new();
+    let by_preference = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.table.is_some())
+        .chain(
+            findings
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.table.is_none()),
+        );
+    let mut keep = vec![true; findings.len()];
+    for (index, finding) in by_preference {
+        match kept_mime.get(&key(finding, &finding.fingerprint)) {
+            Some(mime) if *mime != finding.origin.mime => keep[index] = false,
+            Some(_) => {}
+            None => {
+                // A folded column finding covers each value it stands for.
+                for fingerprint in std::iter::once(&finding.fingerprint).chain(&finding.folded) {
+                    kept_mime.insert(key(finding, fingerprint), finding.origin.mime.clone());
+                }
+            }
+        }
+    }
+    let mut flags = keep.into_iter();
+    findings.retain(|_| flags.next().unwrap_or(true));
+}
+
 /// Folds personal-data findings in table cells into one per column and rule.
 fn fold_table_findings(findings: &mut Vec<Finding>) {
     let mut folded: Vec<Finding> = Vec::with_capacity(findings.len());
@@ -397,8 +454,10 @@ fn fold_table_findings(findings: &mut Vec<Finding>) {
         );
         match groups.get_mut(&key) {
             Some((at, values)) => {
-                values.insert(finding.fingerprint.clone());
                 let first = &mut folded[*at];
+                if values.insert(finding.fingerprint.clone()) {
+                    first.folded.push(finding.fingerprint.clone());
+                }
                 first.count = values.len();
             }
             None => {
