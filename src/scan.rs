@@ -6,7 +6,7 @@
 //! finding says why.
 
 use std::collections::BTreeSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -354,7 +354,7 @@ impl Scanner {
     fn unreadable(&self, text: &str, why: String, line: Option<usize>) -> Vec<Finding> {
         let raw = Segment {
             text: text.to_string(),
-            origin: Origin::default(),
+            origin: Arc::new(Origin::default()),
             via: Via::Raw,
             file_lines: Vec::new(),
             table: None,
@@ -421,7 +421,7 @@ fn ocr_segment(image: &Image, lines: Vec<OcrLine>) -> Segment {
         .join("\n");
     Segment {
         text,
-        origin: image.origin.clone(),
+        origin: Arc::new(image.origin.clone()),
         via: Via::Ocr,
         file_lines: image.file_line.into_iter().collect(),
         table: None,

@@ -505,3 +505,53 @@ fn models_are_found_in_the_user_data_folder_without_being_named() {
     assert_eq!(report["findings"][0]["rule"], "pii.email", "{report:#}");
     assert_eq!(report["findings"][0]["via"], "ocr", "{report:#}");
 }
+
+/// Many notebooks with images, scanned in parallel with `--ocr auto` and a
+/// cold cache, so the models load lazily inside the parallel scan. This hung
+/// for ever when a rayon worker loading the models stole another image's job
+/// that waited on the same load; the test kills a run that outlives a
+/// generous limit rather than hanging the suite.
+#[test]
+fn lazily_loaded_models_do_not_deadlock_a_parallel_scan() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = tempfile::tempdir().expect("temp dir");
+    for index in 0..6 {
+        let mut notebook = v4_with_output("image/png", ENV_SCREENSHOT);
+        let second = json!({"output_type": "display_data", "metadata": {},
+                            "data": {"image/png": base64_of(DARK_THEME)}});
+        notebook["cells"][1]["outputs"]
+            .as_array_mut()
+            .expect("outputs")
+            .push(second);
+        let path = dir.path().join(format!("nb{index}.ipynb"));
+        fs::write(&path, serde_json::to_vec(&notebook).expect("json")).expect("write");
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nbgate"))
+        .args(["scan", "--format", "json", "--ocr", "auto", "--ocr-models"])
+        .arg(models())
+        .arg(dir.path())
+        .env("NBGATE_CACHE_DIR", cache.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run nbgate");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(600) {
+            let _ = child.kill();
+            panic!("nbgate did not finish a parallel OCR scan: deadlocked");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let output = child.wait_with_output().expect("output");
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let findings = report["findings"].as_array().expect("findings");
+    let aws_keys = findings
+        .iter()
+        .filter(|f| f["rule"] == "secret.aws-access-key-id" && f["via"] == "ocr")
+        .count();
+    assert_eq!(
+        aws_keys, 12,
+        "two keys in each of six notebooks: {report:#}"
+    );
+}

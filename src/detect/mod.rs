@@ -226,7 +226,7 @@ impl Detector {
             severity: rule.severity,
             message: rule.name.clone(),
             help: rule.help.clone(),
-            origin: segment.origin.clone(),
+            origin: (*segment.origin).clone(),
             via: segment.via,
             line: line_index + 1,
             column,

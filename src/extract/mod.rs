@@ -13,6 +13,8 @@ pub mod image;
 mod markup;
 pub mod svg;
 
+use std::sync::Arc;
+
 use crate::notebook::{JsonString, MimeContent, MimeItem, Notebook, Text};
 
 /// Which piece of a notebook a segment was taken from.
@@ -87,7 +89,8 @@ pub struct TableRef {
 #[derive(Debug, Clone)]
 pub struct Segment {
     pub text: String,
-    pub origin: Origin,
+    /// Shared: a table of a million cells is a million segments of one origin.
+    pub origin: Arc<Origin>,
     pub via: Via,
     /// 1-based `.ipynb` line for each line of `text`; empty when unknown.
     pub file_lines: Vec<u32>,
@@ -279,7 +282,7 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
                 .collect();
             out.segments.push(Segment {
                 text: html.text,
-                origin: origin.clone(),
+                origin: Arc::new(origin.clone()),
                 via: Via::Html,
                 file_lines,
                 table: None,
@@ -289,7 +292,7 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
                 let lines = script.text.split('\n').count();
                 out.segments.push(Segment {
                     text: script.text,
-                    origin: origin.clone(),
+                    origin: Arc::new(origin.clone()),
                     via: Via::Html,
                     file_lines: (script.first_line..script.first_line + lines)
                         .filter_map(|line| text.file_line(line))
@@ -320,7 +323,7 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
             let (svg_text, source_lines) = svg::text_lines(&text.value);
             out.segments.push(Segment {
                 text: svg_text,
-                origin,
+                origin: Arc::new(origin),
                 via: Via::Html,
                 file_lines: source_lines
                     .iter()
@@ -394,6 +397,7 @@ fn push_table(
     cell_line: &dyn Fn(usize, usize) -> Option<u32>,
     out: &mut Extracted,
 ) {
+    let shared = Arc::new(origin.clone());
     for (row_index, row) in table.rows.iter().enumerate() {
         for (column, (value, header)) in row.iter().zip(&table.headers).enumerate() {
             if value.trim().is_empty() {
@@ -402,7 +406,7 @@ fn push_table(
             let line = cell_line(row_index, column).or(file_line);
             out.segments.push(Segment {
                 text: value.clone(),
-                origin: origin.clone(),
+                origin: Arc::clone(&shared),
                 via,
                 file_lines: line.into_iter().collect(),
                 table: Some(TableRef {
@@ -418,7 +422,7 @@ fn push_table(
 fn text_segment(text: &Text, origin: Origin, via: Via) -> Segment {
     Segment {
         text: text.value.clone(),
-        origin,
+        origin: Arc::new(origin),
         via,
         file_lines: text.file_lines.clone(),
         table: None,
@@ -429,7 +433,7 @@ fn text_segment(text: &Text, origin: Origin, via: Via) -> Segment {
 fn json_segment(item: &JsonString, origin: Origin) -> Segment {
     Segment {
         text: item.value.clone(),
-        origin,
+        origin: Arc::new(origin),
         via: Via::Json,
         file_lines: item.file_line.into_iter().collect(),
         table: None,

@@ -227,7 +227,17 @@ impl Ocr {
     fn models(&self) -> Result<&Models, OcrError> {
         let loaded = self.models.get_or_init(|| {
             let started = Instant::now();
-            let models = load_models(&self.dir);
+            // Loaded on a thread of its own. The caller is often a rayon
+            // worker, and a worker that waits on rten inside this initialiser
+            // steals other jobs: another image's read, which then waits on
+            // this same lock for ever (seen on a folder of notebooks with
+            // images, before any text was cached).
+            let models = std::thread::scope(|scope| {
+                scope
+                    .spawn(|| load_models(&self.dir))
+                    .join()
+                    .unwrap_or_else(|_| Err("loading the models panicked".to_string()))
+            });
             log::debug!("OCR models loaded in {:?}", started.elapsed());
             models
         });
