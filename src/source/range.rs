@@ -369,19 +369,32 @@ pub fn read_blob(repo: &Repository, id: ObjectId, path: &str) -> Result<Vec<u8>,
     Ok(object.detach().data)
 }
 
+/// Reads a notebook version, and the version before it, into a blob for the
+/// scanner.
+pub fn blob_of(
+    repo: &Repository,
+    path: &str,
+    id: ObjectId,
+    previous: Option<ObjectId>,
+    introduced_by: Option<String>,
+) -> Result<Blob, GitError> {
+    Ok(Blob {
+        path: path.to_string(),
+        bytes: read_blob(repo, id, path)?,
+        previous: previous.map(|id| read_blob(repo, id, path)).transpose()?,
+        introduced_by,
+    })
+}
+
 /// Reads a change into a blob for the scanner.
 pub fn change_to_blob(repo: &Repository, change: &Change) -> Result<Blob, GitError> {
-    let bytes = read_blob(repo, change.id, &change.path)?;
-    let previous = match change.previous {
-        Some(id) => Some(read_blob(repo, id, &change.path)?),
-        None => None,
-    };
-    Ok(Blob {
-        path: change.path.clone(),
-        bytes,
-        previous,
-        introduced_by: Some(change.introduced_by()),
-    })
+    blob_of(
+        repo,
+        &change.path,
+        change.id,
+        change.previous,
+        Some(change.introduced_by()),
+    )
 }
 
 /// A commit range as people write it: `A..B` (commits in B and not in A),

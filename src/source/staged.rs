@@ -14,7 +14,7 @@ use gix::bstr::{BString, ByteSlice};
 use gix::index::entry::{Flags, Mode, Stage};
 use gix::{ObjectId, Repository};
 
-use super::range::{is_notebook_path, read_blob, GitError};
+use super::range::{blob_of, is_notebook_path, GitError};
 use super::Blob;
 
 /// A notebook the index holds in a version HEAD does not.
@@ -230,17 +230,7 @@ fn head_notebooks(
 
 /// Reads a staged notebook and HEAD's version into a blob for the scanner.
 pub fn staged_to_blob(repo: &Repository, staged: &StagedNotebook) -> Result<Blob, GitError> {
-    let bytes = read_blob(repo, staged.id, &staged.path)?;
-    let previous = match staged.previous {
-        Some(id) => Some(read_blob(repo, id, &staged.path)?),
-        None => None,
-    };
-    Ok(Blob {
-        path: staged.path.clone(),
-        bytes,
-        previous,
-        introduced_by: None,
-    })
+    blob_of(repo, &staged.path, staged.id, staged.previous, None)
 }
 
 #[cfg(test)]
