@@ -249,3 +249,29 @@ fn a_value_shown_as_html_and_as_text_is_one_finding() {
     assert_eq!(findings[0]["table"]["column"], "owner");
     assert_eq!(findings[0]["count"], 2);
 }
+
+#[test]
+fn records_in_a_json_output_are_read_as_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cell = code_cell("resp.json()\n", &[]);
+    cell["outputs"] = json!([{"output_type": "execute_result", "execution_count": 1, "metadata": {},
+        "data": {"application/json": {"users": [
+            {"name": "Ana Silva", "team": "growth", "salary": "81000"},
+            {"name": "Li Wei", "team": "risk", "salary": "92000"},
+            {"name": "Omar Haddad", "team": "ops", "salary": "77000"}]}}}]);
+    let (code, report) = scan(dir.path(), &notebook(vec![cell]), None);
+    assert_eq!(code, 1, "{report}");
+    let column = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "pii.column-person-name")
+        .unwrap_or_else(|| panic!("no name column: {report}"));
+    assert_eq!(
+        column["severity"], "block",
+        "salary beside names makes records"
+    );
+    assert_eq!(column["via"], "json");
+    assert_eq!(column["table"]["column"], "name");
+    assert_eq!(column["count"], 3);
+}

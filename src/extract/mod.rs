@@ -250,6 +250,16 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
             for string in strings {
                 out.segments.push(json_segment(string, origin.clone()));
             }
+            if let Some(table) = json_table(strings) {
+                // Records in a JSON output are a table whose columns are
+                // their keys: `$.users[3].name` is row 3 of column `name`.
+                out.tables.push(LocatedTable {
+                    table,
+                    file_line: strings.first().and_then(|s| s.file_line),
+                    origin,
+                    via: Via::Json,
+                });
+            }
             return;
         }
         MimeContent::Text(text) => text,
@@ -419,6 +429,53 @@ fn push_table(
     }
 }
 
+/// The string values of a JSON value gathered by the key that holds them,
+/// as a table for column classification; `None` when no key holds a string.
+/// Each value is a row of its own, empty in every other column: only the
+/// columns are read.
+fn json_table(strings: &[JsonString]) -> Option<Table> {
+    let mut table = Table::default();
+    for string in strings {
+        let Some(key) = json_key(&string.path) else {
+            continue;
+        };
+        // Keys are listed too, with their own path; they are not values.
+        if string.value == key {
+            continue;
+        }
+        let column = match table.headers.iter().position(|h| *h == key) {
+            Some(column) => column,
+            None => {
+                table.headers.push(key.to_string());
+                for row in &mut table.rows {
+                    row.push(String::new());
+                }
+                table.headers.len() - 1
+            }
+        };
+        let mut row = vec![String::new(); table.headers.len()];
+        row[column] = string.value.clone();
+        table.rows.push(row);
+    }
+    (!table.rows.is_empty()).then_some(table)
+}
+
+/// The key that holds the value at a JSON path: `$.users[3].name` → `name`,
+/// `$.phones[0]` → `phones`, `$["first name"]` → `first name`.
+fn json_key(path: &str) -> Option<&str> {
+    let mut rest = path;
+    while let Some(stripped) = rest.strip_suffix(']') {
+        let open = stripped.rfind('[')?;
+        let inside = &stripped[open + 1..];
+        if let Some(quoted) = inside.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+            return Some(quoted);
+        }
+        rest = &stripped[..open];
+    }
+    let key = &rest[rest.rfind('.')? + 1..];
+    (!key.is_empty()).then_some(key)
+}
+
 fn text_segment(text: &Text, origin: Origin, via: Via) -> Segment {
     Segment {
         text: text.value.clone(),
@@ -438,5 +495,18 @@ fn json_segment(item: &JsonString, origin: Origin) -> Segment {
         file_lines: item.file_line.into_iter().collect(),
         table: None,
         json_path: Some(item.path.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_keys_name_their_values() {
+        assert_eq!(json_key("$.users[3].name"), Some("name"));
+        assert_eq!(json_key("$.phones[0]"), Some("phones"));
+        assert_eq!(json_key("$[\"first name\"]"), Some("first name"));
+        assert_eq!(json_key("$[2]"), None);
     }
 }
