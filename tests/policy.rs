@@ -275,3 +275,36 @@ fn records_in_a_json_output_are_read_as_a_table() {
     assert_eq!(column["table"]["column"], "name");
     assert_eq!(column["count"], 3);
 }
+
+#[test]
+fn a_pipe_table_in_markdown_is_read_as_a_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let cell = json!({"cell_type": "markdown", "metadata": {}, "source": [
+        "Cohort contacts:\n", "\n",
+        "| name | email | phone |\n", "|---|---|---|\n",
+        "| Ana Silva | ana.silva@fastmail.com | +44 20 7946 0958 |\n",
+        "| Li Wei | li.wei@protonmail.com | +1 415 555 0134 |\n",
+        "| Omar Haddad | omar.h@outlook.com | +33 1 42 68 53 00 |\n"]});
+    let (code, report) = scan(dir.path(), &notebook(vec![cell]), None);
+    assert_eq!(code, 1, "{report}");
+    let findings = report["findings"].as_array().unwrap();
+    let email = findings
+        .iter()
+        .find(|f| f["rule"] == "pii.email")
+        .expect("e-mail column");
+    assert_eq!(email["table"]["column"], "email");
+    assert_eq!(email["count"], 3);
+    assert_eq!(
+        email["severity"], "block",
+        "three addresses in a source are a list"
+    );
+    // Pretty JSON: `{`, `"cells": [`, `{`, cell_type, metadata, `"source": [`,
+    // then one line per source line; the first row is the fifth.
+    assert_eq!(email["file_line"], 11, "the first row's line in the .ipynb");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "pii.column-person-name"),
+        "{report}"
+    );
+}

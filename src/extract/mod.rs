@@ -10,12 +10,13 @@ pub mod ansi;
 pub mod dataframe;
 pub mod html;
 pub mod image;
+pub mod markdown;
 mod markup;
 pub mod svg;
 
 use std::sync::Arc;
 
-use crate::notebook::{JsonString, MimeContent, MimeItem, Notebook, Text};
+use crate::notebook::{CellType, JsonString, MimeContent, MimeItem, Notebook, Text};
 
 /// Which piece of a notebook a segment was taken from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -181,8 +182,12 @@ pub fn extract(notebook: &Notebook) -> Extracted {
             part: Some(PartKind::Source),
             ..cell_origin.clone()
         };
-        out.segments
-            .push(text_segment(&cell.source, source_origin, Via::Text));
+        if cell.cell_type == CellType::Markdown {
+            extract_markdown(&cell.source, source_origin, &mut out);
+        } else {
+            out.segments
+                .push(text_segment(&cell.source, source_origin, Via::Text));
+        }
 
         for item in &cell.metadata {
             out.segments.push(json_segment(
@@ -344,6 +349,7 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
             });
         }
         "text/plain" => extract_plain_text(text, origin, out),
+        "text/markdown" => extract_markdown(text, origin, out),
         _ if image::is_binary_mime(mime) => {
             log::debug!("{mime} is binary and not an image nbgate reads: not scanned");
         }
@@ -355,6 +361,24 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
 fn extract_plain_text(text: &Text, origin: Origin, out: &mut Extracted) {
     let clean = ansi::strip_text(text);
     let found_tables = dataframe::tables(&clean.value);
+    extract_text_with_tables(clean, found_tables, origin, out);
+}
+
+/// Markdown (a cell's source or a `text/markdown` output), and the cells of
+/// its pipe tables.
+fn extract_markdown(text: &Text, origin: Origin, out: &mut Extracted) {
+    let found_tables = markdown::tables(&text.value);
+    extract_text_with_tables(text.clone(), found_tables, origin, out);
+}
+
+/// A text whose table rows are scanned as table cells and blanked out of the
+/// text segment.
+fn extract_text_with_tables(
+    clean: Text,
+    found_tables: Vec<dataframe::TextTable>,
+    origin: Origin,
+    out: &mut Extracted,
+) {
     // A row's values are scanned as its cells; emptying its line in the text
     // (the line count kept, so lines still map) stops a second finding.
     let table_rows: std::collections::HashSet<usize> = found_tables
