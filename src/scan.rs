@@ -257,6 +257,9 @@ impl Scanner {
             .iter()
             .flat_map(|segment| self.detector.scan_segment(segment))
             .collect();
+        for table in extracted.tables.iter().filter(|t| t.scans_cells()) {
+            findings.extend(self.detector.scan_table_cells(table));
+        }
         self.detector.scan_tables(&extracted.tables, &mut findings);
 
         for problem in extracted.problems {

@@ -14,6 +14,7 @@ pub mod validate;
 use aho_corasick::AhoCorasick;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::extract::{LocatedTable, Origin, PartKind, Segment, TableRef, Via};
 use crate::policy::ValueAllowlist;
@@ -245,6 +246,20 @@ impl Detector {
             distinct_in_part: 1,
             folded: Vec::new(),
         }
+    }
+
+    /// Every finding in a table's cells, each cell scanned alone.
+    pub fn scan_table_cells(&self, located: &LocatedTable) -> Vec<Finding> {
+        let origin = Arc::new(located.origin.clone());
+        let mut findings = Vec::new();
+        for (row, cells) in located.table.rows.iter().enumerate() {
+            for column in 0..cells.len() {
+                if let Some(segment) = located.cell_segment(&origin, row, column) {
+                    findings.extend(self.scan_segment(&segment));
+                }
+            }
+        }
+        findings
     }
 
     /// Findings for whole table columns: personal data found cell by cell is
@@ -524,6 +539,7 @@ mod tests {
             },
             via: Via::Html,
             file_line: None,
+            cell_lines: Vec::new(),
         };
         let mut findings = Vec::new();
         detector.scan_tables(

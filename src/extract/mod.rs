@@ -127,6 +127,43 @@ pub struct LocatedTable {
     pub origin: Origin,
     pub via: Via,
     pub file_line: Option<u32>,
+    /// The `.ipynb` line of each cell, row by row, where known. Empty for a
+    /// table whose values are scanned elsewhere (JSON records).
+    pub cell_lines: Vec<Vec<Option<u32>>>,
+}
+
+impl LocatedTable {
+    /// Whether its cells are scanned as table cells (not for JSON records,
+    /// whose strings are scanned as JSON segments already).
+    pub fn scans_cells(&self) -> bool {
+        self.via != Via::Json
+    }
+
+    /// One table cell as a segment, built when it is scanned so that a
+    /// notebook of millions of cells never holds them all as segments.
+    pub fn cell_segment(&self, origin: &Arc<Origin>, row: usize, column: usize) -> Option<Segment> {
+        let value = self.table.rows.get(row)?.get(column)?;
+        let header = self.table.headers.get(column)?;
+        if value.trim().is_empty() {
+            return None;
+        }
+        let line = self
+            .cell_lines
+            .get(row)
+            .and_then(|lines| lines.get(column).copied().flatten())
+            .or(self.file_line);
+        Some(Segment {
+            text: value.clone(),
+            origin: Arc::clone(origin),
+            via: self.via,
+            file_lines: line.into_iter().collect(),
+            table: Some(TableRef {
+                row: row + 1,
+                column: header.clone(),
+            }),
+            json_path: None,
+        })
+    }
 }
 
 /// An image inside a notebook, decoded from base64 and recognised by its
@@ -263,6 +300,7 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
                     file_line: strings.first().and_then(|s| s.file_line),
                     origin,
                     via: Via::Json,
+                    cell_lines: Vec::new(),
                 });
             }
             return;
@@ -325,13 +363,7 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
                         .and_then(|&line| text.file_line(line))
                 };
                 let first = text.file_line(table.first_line).or(file_line);
-                push_table(&table.table, &origin, Via::Html, first, &cell_line, out);
-                out.tables.push(LocatedTable {
-                    table: table.table,
-                    origin: origin.clone(),
-                    via: Via::Html,
-                    file_line: first,
-                });
+                push_table(table.table, &origin, Via::Html, first, &cell_line, out);
             }
         }
         "image/svg+xml" => {
@@ -393,13 +425,7 @@ fn extract_text_with_tables(
                 .get(row)
                 .and_then(|&line| clean.file_line(line))
         };
-        push_table(&found.table, &origin, Via::Text, file_line, &cell_line, out);
-        out.tables.push(LocatedTable {
-            table: found.table,
-            origin: origin.clone(),
-            via: Via::Text,
-            file_line,
-        });
+        push_table(found.table, &origin, Via::Text, file_line, &cell_line, out);
     }
     let mut segment = text_segment(&clean, origin, Via::Text);
     if !table_rows.is_empty() {
@@ -420,37 +446,34 @@ fn extract_text_with_tables(
     out.segments.push(segment);
 }
 
-/// A segment for each cell of a table, so that every text rule sees the cell
-/// alone and its finding names row and column. `cell_line` gives a cell's
-/// `.ipynb` line (row and column from 0) where it is known.
+/// A table and the `.ipynb` line of each of its cells; detection scans each
+/// cell alone, so its finding names row and column. `cell_line` gives a
+/// cell's line (row and column from 0) where it is known.
 fn push_table(
-    table: &Table,
+    table: Table,
     origin: &Origin,
     via: Via,
     file_line: Option<u32>,
     cell_line: &dyn Fn(usize, usize) -> Option<u32>,
     out: &mut Extracted,
 ) {
-    let shared = Arc::new(origin.clone());
-    for (row_index, row) in table.rows.iter().enumerate() {
-        for (column, (value, header)) in row.iter().zip(&table.headers).enumerate() {
-            if value.trim().is_empty() {
-                continue;
-            }
-            let line = cell_line(row_index, column).or(file_line);
-            out.segments.push(Segment {
-                text: value.clone(),
-                origin: Arc::clone(&shared),
-                via,
-                file_lines: line.into_iter().collect(),
-                table: Some(TableRef {
-                    row: row_index + 1,
-                    column: header.clone(),
-                }),
-                json_path: None,
-            });
-        }
-    }
+    let cell_lines = table
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(row, cells)| {
+            (0..cells.len())
+                .map(|column| cell_line(row, column))
+                .collect()
+        })
+        .collect();
+    out.tables.push(LocatedTable {
+        table,
+        origin: origin.clone(),
+        via,
+        file_line,
+        cell_lines,
+    });
 }
 
 /// The string values of a JSON value gathered by the key that holds them,
