@@ -14,7 +14,7 @@ use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Config;
-use crate::detect::{fingerprint, Finding, Kind, Sensitivity, Severity};
+use crate::detect::{Finding, Kind, Sensitivity, Severity};
 use crate::extract::PartKind;
 
 /// Why a finding does not count.
@@ -80,10 +80,6 @@ impl ValueAllowlist {
             }
         }
         false
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty() && self.regexes.is_empty() && self.email_domains.is_empty()
     }
 }
 
@@ -238,9 +234,4 @@ fn rule_matches(entry: &str, rule_id: &str) -> bool {
         Some(prefix) => rule_id.starts_with(prefix),
         None => entry == rule_id,
     }
-}
-
-/// The fingerprint a user pastes to allow a literal value for a rule.
-pub fn fingerprint_of(rule_id: &str, value: &str) -> String {
-    fingerprint(rule_id, value)
 }
