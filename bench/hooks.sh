@@ -14,7 +14,7 @@ nbgate=${NBGATE_BIN:-$root/target/release/nbgate}
 if [ -z "${NBGATE_BIN:-}" ]; then
     cargo build --release --locked
 fi
-out="$root/bench/out"
+out="$root/bench/out/hooks"
 rm -rf "$out"
 mkdir -p "$out/home"
 export HOME="$out/home" GIT_CONFIG_NOSYSTEM=1 NBGATE="$nbgate" NO_COLOR=1

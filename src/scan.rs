@@ -5,7 +5,8 @@
 //! passed silently: its raw text is scanned and an `nbgate.unreadable`
 //! finding says why.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -54,6 +55,69 @@ struct Scanned {
     images: BTreeSet<[u8; 32]>,
 }
 
+/// The fingerprints and image hashes of one notebook version.
+struct VersionSummary {
+    fingerprints: BTreeSet<String>,
+    images: BTreeSet<[u8; 32]>,
+}
+
+impl VersionSummary {
+    fn of(scanned: &Scanned) -> VersionSummary {
+        VersionSummary {
+            fingerprints: scanned
+                .findings
+                .iter()
+                .map(|f| f.fingerprint.clone())
+                .collect(),
+            images: scanned.images.clone(),
+        }
+    }
+}
+
+/// Summaries of the notebook versions scanned in this run, by a keyed hash
+/// of their bytes (the key is random per run, so no one can aim a collision).
+struct VersionCache {
+    hasher: std::collections::hash_map::RandomState,
+    known: Mutex<HashMap<(u64, usize), Arc<VersionSummary>>>,
+}
+
+impl VersionCache {
+    /// Versions remembered at most; past it the cache starts again.
+    const CAPACITY: usize = 20_000;
+
+    fn new() -> VersionCache {
+        VersionCache {
+            hasher: std::collections::hash_map::RandomState::new(),
+            known: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn key(&self, bytes: &[u8]) -> (u64, usize) {
+        (self.hasher.hash_one(bytes), bytes.len())
+    }
+
+    fn get(&self, key: (u64, usize)) -> Option<Arc<VersionSummary>> {
+        let known = self
+            .known
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        known.get(&key).cloned()
+    }
+
+    fn insert(&self, key: (u64, usize), summary: VersionSummary) -> Arc<VersionSummary> {
+        let summary = Arc::new(summary);
+        let mut known = self
+            .known
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if known.len() >= Self::CAPACITY {
+            known.clear();
+        }
+        known.insert(key, Arc::clone(&summary));
+        summary
+    }
+}
+
 impl Scanned {
     fn text_only(findings: Vec<Finding>) -> Scanned {
         Scanned {
@@ -80,6 +144,7 @@ pub struct Scanner {
     read_unchanged_images: bool,
     max_notebook_bytes: u64,
     image_budget: Mutex<ImageBudget>,
+    versions: VersionCache,
 }
 
 struct ImageBudget {
@@ -144,6 +209,7 @@ impl Scanner {
                 deadline: Duration::from_secs_f64(config.scan.ocr_seconds.max(0.0)),
                 started: Instant::now(),
             }),
+            versions: VersionCache::new(),
         })
     }
 
@@ -178,24 +244,20 @@ impl Scanner {
 
     fn scan_blob(&self, blob: &Blob) -> NotebookResult {
         let mut skipped = Vec::new();
-        let before = blob.previous.as_ref().map(|previous| {
-            let mut ignored = Vec::new();
-            self.findings_with(previous, &blob.path, &mut ignored, None)
-        });
+        let before = blob
+            .previous
+            .as_ref()
+            .map(|previous| self.version_summary(previous, &blob.path));
         let no_images = BTreeSet::new();
         let previous_images = before.as_ref().map_or(&no_images, |before| &before.images);
-        let mut findings = self
-            .findings_with(&blob.bytes, &blob.path, &mut skipped, Some(previous_images))
-            .findings;
+        let scanned =
+            self.findings_with(&blob.bytes, &blob.path, &mut skipped, Some(previous_images));
+        self.remember_version(&blob.bytes, &scanned);
+        let mut findings = scanned.findings;
 
         if let Some(before) = &before {
-            let fingerprints: BTreeSet<&str> = before
-                .findings
-                .iter()
-                .map(|f| f.fingerprint.as_str())
-                .collect();
             for finding in &mut findings {
-                finding.preexisting |= fingerprints.contains(finding.fingerprint.as_str());
+                finding.preexisting |= before.fingerprints.contains(&finding.fingerprint);
             }
         }
         for finding in &mut findings {
@@ -215,6 +277,24 @@ impl Scanner {
             findings,
             skipped,
         }
+    }
+
+    /// What a previous version of a notebook held: remembered when this run
+    /// scanned those bytes already (in a push, each version is the previous
+    /// version of the next commit's), else scanned now without reading images.
+    fn version_summary(&self, bytes: &[u8], path: &str) -> Arc<VersionSummary> {
+        let key = self.versions.key(bytes);
+        if let Some(known) = self.versions.get(key) {
+            return known;
+        }
+        let mut ignored = Vec::new();
+        let scanned = self.findings_with(bytes, path, &mut ignored, None);
+        self.versions.insert(key, VersionSummary::of(&scanned))
+    }
+
+    fn remember_version(&self, bytes: &[u8], scanned: &Scanned) {
+        let key = self.versions.key(bytes);
+        self.versions.insert(key, VersionSummary::of(scanned));
     }
 
     /// The findings in one version of a notebook, and the hashes of its
