@@ -264,6 +264,20 @@ impl Scanner {
             finding.introduced_by = blob.introduced_by.clone();
         }
 
+        // Reading order: tables and images are scanned after the text, but a
+        // person reads cell by cell.
+        findings.sort_by(|a, b| {
+            let place = |f: &Finding| {
+                (
+                    f.origin.cell,
+                    f.origin.part,
+                    f.origin.output,
+                    f.line,
+                    f.column,
+                )
+            };
+            place(a).cmp(&place(b))
+        });
         Policy::count_distinct(&mut findings);
         let findings = findings
             .into_iter()

@@ -308,3 +308,30 @@ fn a_pipe_table_in_markdown_is_read_as_a_table() {
         "{report}"
     );
 }
+
+/// The README's first command scans `examples/`: it must show a secret in
+/// code, in a traceback, personal data in a table and a warning.
+#[test]
+fn the_bundled_example_shows_each_kind_of_finding() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new(env!("CARGO_BIN_EXE_nbgate"))
+        .args(["scan", "--format", "json", "--ocr", "off", "examples"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut found = rules_found(&report);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "pii.email:block",
+            "pii.email:warn",
+            "pii.payment-card:block",
+            "secret.aws-access-key-id:block",
+            "secret.database-url:block",
+            "secret.github-pat-classic:block",
+        ]
+    );
+}
