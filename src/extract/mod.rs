@@ -8,6 +8,7 @@
 
 pub mod ansi;
 pub mod dataframe;
+pub mod grid;
 pub mod html;
 pub mod image;
 pub mod markdown;
@@ -389,18 +390,39 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
     }
 }
 
-/// Plain text, and the tables of any DataFrame printed in it.
+/// Plain text, and the tables printed in it: drawn ones (Spark, polars,
+/// tabulate) and pandas DataFrames.
 fn extract_plain_text(text: &Text, origin: Origin, out: &mut Extracted) {
     let clean = ansi::strip_text(text);
-    let found_tables = dataframe::tables(&clean.value);
+    let found_tables = first_claims(grid::tables(&clean.value), dataframe::tables(&clean.value));
     extract_text_with_tables(clean, found_tables, origin, out);
 }
 
 /// Markdown (a cell's source or a `text/markdown` output), and the cells of
-/// its pipe tables.
+/// its pipe tables and of drawn tables pasted into it.
 fn extract_markdown(text: &Text, origin: Origin, out: &mut Extracted) {
-    let found_tables = markdown::tables(&text.value);
+    let found_tables = first_claims(markdown::tables(&text.value), grid::tables(&text.value));
     extract_text_with_tables(text.clone(), found_tables, origin, out);
+}
+
+/// Tables two readers found in one text, where a table of `later` that
+/// shares a line with one of `first` is left out: one table, read once.
+fn first_claims(
+    first: Vec<dataframe::TextTable>,
+    later: Vec<dataframe::TextTable>,
+) -> Vec<dataframe::TextTable> {
+    let span = |found: &dataframe::TextTable| {
+        found.first_line..=found.row_lines.last().copied().unwrap_or(found.first_line)
+    };
+    let claimed: Vec<_> = first.iter().map(span).collect();
+    let mut tables = first;
+    tables.extend(later.into_iter().filter(|found| {
+        let mine = span(found);
+        !claimed
+            .iter()
+            .any(|taken| taken.start() <= mine.end() && mine.start() <= taken.end())
+    }));
+    tables
 }
 
 /// A text whose table rows are scanned as table cells and blanked out of the
