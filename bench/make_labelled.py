@@ -341,6 +341,53 @@ def frame_html(columns, rows, index=None):
     return "\n".join(out)
 
 
+def spark_show(columns, rows):
+    """`df.show(n, truncate=False)`: a `+---+` frame, values right-aligned."""
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+    rule = "+" + "+".join("-" * w for w in widths) + "+"
+
+    def line(cells):
+        return "|" + "|".join(c.rjust(w) for c, w in zip(cells, widths)) + "|"
+
+    return "\n".join([rule, line(columns), rule] + [line(r) for r in rows]
+                     + [rule, "only showing top %d rows" % len(rows)])
+
+
+def polars_frame(columns, dtypes, rows):
+    """A polars DataFrame's repr: box drawing, `┆` between cells, dtype line."""
+    widths = [max(len(c), len(t), 3, *(len(r[i]) for r in rows))
+              for i, (c, t) in enumerate(zip(columns, dtypes))]
+
+    def rule(left, mid, right, stroke):
+        return left + mid.join(stroke * (w + 2) for w in widths) + right
+
+    def line(cells):
+        return "\u2502 " + " \u2506 ".join(c.ljust(w) for c, w in zip(cells, widths)) + " \u2502"
+
+    return "\n".join(["shape: (%d, %d)" % (len(rows), len(columns)),
+                      rule("\u250c", "\u252c", "\u2510", "\u2500"), line(columns),
+                      line(["---"] * len(columns)), line(dtypes),
+                      rule("\u255e", "\u256a", "\u2561", "\u2550")]
+                     + [line(r) for r in rows]
+                     + [rule("\u2514", "\u2534", "\u2518", "\u2500")])
+
+
+def grid_table(columns, rows):
+    """tabulate's `grid` format: a rule under every row, `=` under the header."""
+    widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+
+    def rule(stroke):
+        return "+" + "+".join(stroke * (w + 2) for w in widths) + "+"
+
+    def line(cells):
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+
+    out = [rule("-"), line(columns), rule("=")]
+    for r in rows:
+        out += [line(r), rule("-")]
+    return "\n".join(out)
+
+
 def ansi_code_line(code):
     """A source line as IPython colours it in a traceback: strings in red."""
     out = []
@@ -949,6 +996,37 @@ def nb_cell_metadata(b, v):
     b.plant(pw, "password", "source", note="assignment")
 
 
+def nb_spark_polars(b, v):
+    """Tables drawn as text: Spark's show(), a polars frame, a tabulate grid."""
+    b.heading("Lakehouse export check")
+    pw = v.password()
+    b.code('df = (spark.read.format("jdbc")\n'
+           '      .option("url", "jdbc:postgresql://warehouse:5432/crm")\n'
+           '      .option("user", "etl_user").option("password", "%s").load())' % pw)
+    b.plant(pw, "password", "source", note="Spark JDBC option")
+    cols = ["customer_id", "name", "email", "phone"]
+    rows = customers_frame(v, 3, cols)
+    b.code("df.select(%s).show(3, truncate=False)" % ", ".join(repr(c) for c in cols),
+           [("stream", spark_show(cols, rows) + "\n")])
+    plant_frame(b, cols, rows, "stream")
+    cols2 = ["customer_id", "ssn", "iban"]
+    rows2 = customers_frame(v, 3, cols2)
+    b.code('pl.read_parquet("payouts.parquet").select(%s).head(3)' % ", ".join(repr(c) for c in cols2),
+           [("result", {"text/plain": polars_frame(cols2, ["i64", "str", "str"], rows2)})])
+    plant_frame(b, cols2, rows2, "text/plain")
+    runs = [[v.git_sha()[:8], "%.4f" % (v.rng.random() / 2), "%.3f" % (0.7 + v.rng.random() / 4)]
+            for _ in range(3)]
+    b.code('print(tabulate(runs, headers=["run", "loss", "auc"], tablefmt="grid"))',
+           [("stream", grid_table(["run", "loss", "auc"], runs) + "\n")])
+    for run in runs:
+        b.plant(run[0], "git-sha", "output", negative=True)
+    cols3 = ["name", "address"]
+    rows3 = customers_frame(v, 2, cols3)
+    b.code('print(tabulate(visits, headers=["name", "address"], tablefmt="grid"))',
+           [("stream", grid_table(cols3, rows3) + "\n")])
+    plant_frame(b, cols3, rows3, "stream")
+
+
 TEMPLATES = [
     ("s3_ingest", nb_s3_ingest, 4),
     ("churn_sql", nb_churn_sql, 4),
@@ -960,6 +1038,7 @@ TEMPLATES = [
     ("clinic_cohort", nb_patients, 4),
     ("members_2014", nb_legacy_v3, 3),
     ("model_registry", nb_cell_metadata, 4),
+    ("lakehouse_export", nb_spark_polars, 4),
 ]
 
 
