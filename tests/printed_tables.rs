@@ -134,3 +134,27 @@ fn metrics_printed_in_a_grid_are_not_findings() {
     assert_eq!(code, 0, "{findings:#?}");
     assert!(findings.is_empty(), "{findings:#?}");
 }
+
+#[test]
+fn pandas_frame_printed_without_its_index_is_a_table() {
+    // print(df.to_string(index=False)), as pandas 3.1.1 prints it.
+    let text = concat!(
+        "     full_name  age       diagnosis\n",
+        "     Ana Silva   34          asthma\n",
+        "   Marek Nowak   51    hypertension\n",
+        "Joana Ferreira   29 type 2 diabetes\n",
+        "    Tomasz Lis   47          asthma\n",
+    );
+    let (code, findings) = scan(stream(text));
+    assert_eq!(code, 1, "{findings:#?}");
+    let found = columns(&findings);
+    for want in [
+        ("pii.column-person-name", "full_name"),
+        ("pii.column-health", "diagnosis"),
+    ] {
+        assert!(
+            found.contains(&(want.0.to_string(), want.1.to_string())),
+            "{want:?} not in {found:?}"
+        );
+    }
+}

@@ -36,7 +36,9 @@ pub fn tables(text: &str) -> Vec<TextTable> {
     let mut found = Vec::new();
     let mut at = 0;
     while at < lines.len() {
-        match table_at(&lines, at) {
+        // A frame without its index first: read as indexed, its first column
+        // would pass for the index (or its rows for more header lines).
+        match unindexed_at(&lines, at).or_else(|| table_at(&lines, at)) {
             Some((table, next)) => {
                 found.push(table);
                 at = next;
@@ -233,6 +235,88 @@ fn table_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
     ))
 }
 
+/// A frame printed without its index (`to_string(index=False)`): the
+/// header line and every row end each value on its column's edge, the
+/// first column included, which a row's index would not.
+fn unindexed_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
+    // Cheap refusal first: right-aligned, the header and the first row end
+    // on the last column's edge.
+    let next = lines.get(first + 1)?;
+    let width = |line: &str| line.trim_end().chars().count();
+    if is_blank(lines[first]) || width(lines[first]) != width(next) {
+        return None;
+    }
+    let head = chars_of(lines[first])?;
+    let mut candidates: Vec<(usize, Vec<char>)> = Vec::new();
+    let mut at = first + 1;
+    while at < lines.len() && !is_blank(lines[at]) {
+        let Some(chars) = chars_of(lines[at]) else {
+            break;
+        };
+        candidates.push((at, chars));
+        at += 1;
+    }
+    let columns = column_labels(&head, &candidates);
+    // Column names, not a row: a first label that is a number is an index
+    // (a Series, or the rows of a frame read from the middle).
+    let number = |l: &Label| {
+        l.text
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+    };
+    if columns.len() < 2 || number(&columns[0]) {
+        return None;
+    }
+    let edges: Vec<&Label> = columns.iter().collect();
+
+    let mut rows = Vec::new();
+    let mut row_lines = Vec::new();
+    let mut end = first + 1;
+    for (line, chars) in &candidates {
+        let Some(mut values) = split_row(chars, 0, &edges) else {
+            break;
+        };
+        // One value under the first label, not an index and a value.
+        let first_value: String = chars[..edges[0].end.min(chars.len())].iter().collect();
+        if first_value.trim().contains("  ") {
+            return None;
+        }
+        end = line + 1;
+        values.remove(0);
+        let truncation = values
+            .iter()
+            .all(|v| v == "..." || v == ".." || v.is_empty());
+        if !truncation {
+            rows.push(values);
+            row_lines.push(*line);
+        }
+    }
+    if rows.len() < 2 {
+        return None;
+    }
+    let keep: Vec<bool> = edges.iter().map(|l| l.text != "...").collect();
+    let pick = |values: Vec<String>| -> Vec<String> {
+        values
+            .into_iter()
+            .zip(&keep)
+            .filter(|(_, keep)| **keep)
+            .map(|(v, _)| v)
+            .collect()
+    };
+    let headers = pick(edges.iter().map(|l| l.text.clone()).collect());
+    Some((
+        TextTable {
+            table: Table {
+                headers,
+                rows: rows.into_iter().map(pick).collect(),
+            },
+            first_line: first,
+            row_lines,
+        },
+        end,
+    ))
+}
+
 /// The column labels of the last header line. pandas parts columns by at
 /// least one space, and a label may hold single spaces ("Shots on target"),
 /// so two words one space apart are two labels only when some row ends a
@@ -329,7 +413,7 @@ fn split_row(row: &[char], index_width: usize, edges: &[&Label]) -> Option<Vec<S
             // Right-aligned: the value touches the edge, and a space parts it
             // from the previous column.
             let touches = row.get(end - 1).is_some_and(|&c| c != ' ');
-            let parted = row.get(start).is_none_or(|&c| c == ' ');
+            let parted = start == 0 || row.get(start).is_none_or(|&c| c == ' ');
             if !touches || !parted {
                 return None;
             }
@@ -522,6 +606,27 @@ b  x   3";
         assert_eq!(t.table.headers, ["index", "email"]);
         assert_eq!(t.table.rows[0], ["0", "a@b.co"]);
         assert_eq!(t.row_lines, [0, 1, 2]);
+    }
+
+    #[test]
+    fn frame_printed_without_its_index() {
+        // df.to_string(index=False): the widest name starts the line, so the
+        // rows above it begin with spaces like header lines would.
+        let text = "     full_name  age       diagnosis
+     Ana Silva   34          asthma
+   Marek Nowak   51    hypertension
+Joana Ferreira   29 type 2 diabetes";
+        let t = only(text);
+        assert_eq!(t.table.headers, ["full_name", "age", "diagnosis"]);
+        assert_eq!(t.table.rows[2], ["Joana Ferreira", "29", "type 2 diabetes"]);
+        assert_eq!(t.row_lines, [1, 2, 3]);
+        let t = only(" a  b\n 1  3\n 2  4");
+        assert_eq!(t.table.headers, ["a", "b"]);
+    }
+
+    #[test]
+    fn headerless_numbers_are_not_an_unindexed_frame() {
+        assert!(tables(" 1.50 3\n22.25 4\n 3.00 5").is_empty());
     }
 
     #[test]
