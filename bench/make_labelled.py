@@ -309,6 +309,14 @@ def frame_text(columns, rows, index=None):
     return "\n".join(lines)
 
 
+def frame_text_noindex(columns, rows):
+    """`df.to_string(index=False)`: right-aligned columns one space apart."""
+    cols = [[str(c)] + [str(r[i]) for r in rows] for i, c in enumerate(columns)]
+    widths = [max(len(v) for v in col) for col in cols]
+    return "\n".join(" ".join(col[n].rjust(w) for col, w in zip(cols, widths))
+                     for n in range(len(rows) + 1))
+
+
 def frame_html(columns, rows, index=None):
     index = index if index is not None else [str(i) for i in range(len(rows))]
     out = ["<div>",
@@ -1025,6 +1033,11 @@ def nb_spark_polars(b, v):
     b.code('print(tabulate(visits, headers=["name", "address"], tablefmt="grid"))',
            [("stream", grid_table(cols3, rows3) + "\n")])
     plant_frame(b, cols3, rows3, "stream")
+    cols4 = ["name", "email", "plan"]
+    rows4 = customers_frame(v, 3, cols4)
+    b.code("print(trials.to_string(index=False))",
+           [("stream", frame_text_noindex(cols4, rows4) + "\n")])
+    plant_frame(b, cols4, rows4, "stream")
 
 
 TEMPLATES = [

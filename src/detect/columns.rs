@@ -19,6 +19,9 @@
 //!   teaching table in notebooks. A modern list written in exactly that form
 //!   would be missed: a known gap.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use super::validate;
 use super::Sensitivity;
 
@@ -407,40 +410,24 @@ fn is_titanic_list(values: &[&str]) -> bool {
     titanic as f64 >= MAJORITY * values.len() as f64
 }
 
-/// Common given names in many languages, lower case: a name column must
-/// hold some of them, so that `Canned Soda` and `Owl Creek` are not people.
-/// Names from cultures missing here weaken recall, not precision.
-const GIVEN_NAMES: &str = "aaron abdul abdullah adam adrian agnes ahmed aisha akira alan albert \
-    alejandro alex alexander alexandra alexis alfred ali alice alicia alina amanda amelia amina \
-    amir amit amy ana andre andrea andreas andrew angela anil anita ann anna anne anthony antonio \
-    arjun arthur ashley aurora barbara beatriz ben benjamin bernard beth betty bill bob brandon \
-    brian bruce carl carla carlos carmen carol caroline catherine charles charlotte chen chris \
-    christian christina christine christopher claire clara daniel daniela david deborah deepak \
-    dennis diana diego dmitri dolores donald donna dorothy douglas edward elena elias elizabeth \
-    ellen emily emma eric erik ethan eva fatima felix fernando francesca francisco frank fred \
-    gabriel gabriela gary george gloria grace greg gregory hannah hans harold harry heather helen \
-    henry hiroshi hugo ian igor ines isabel isabella ivan jack jacob james jan jane janet jason \
-    javier jean jeff jeffrey jennifer jeremy jessica jiang jin joan joe johann john jonathan jorge \
-    jose joseph joshua juan judith julia julie justin karen karl kate katherine kathleen keith \
-    kelly kenji kenneth kevin kim kumar larry laura lauren lei leo li liam lin linda lisa liu \
-    lucas lucia luis luka lukas maria marie mario mark martin mary matthew maya mei melissa \
-    michael michelle miguel mike min mohamed mohammed monica nancy natalia nathan nicholas nicole \
-    nina noah nora olga oliver olivia omar oscar pablo pamela patricia patrick paul paula pedro \
-    peter philip pierre priya rachel rahul raj rajesh ramesh raymond rebecca richard robert \
-    roberto ronald rosa ruth ryan sam samantha samuel sandra sara sarah scott sean sergei sharon \
-    simon sofia sophia sophie stephanie stephen steven susan takeshi tanaka teresa thomas tim \
-    timothy tom tyler victor victoria vikram vincent walter wang wei william xin yan yang yuki \
-    yusuf zhang zoe";
+/// Common given names in many languages (`given-names.txt`), lower case.
+fn given_names() -> &'static HashSet<&'static str> {
+    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        include_str!("given-names.txt")
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .flat_map(str::split_whitespace)
+            .collect()
+    })
+}
 
 fn has_given_names(values: &[&str]) -> bool {
     let known = values
         .iter()
         .filter(|v| {
-            v.split(|c: char| !c.is_alphabetic()).any(|w| {
-                GIVEN_NAMES
-                    .split_whitespace()
-                    .any(|g| g.eq_ignore_ascii_case(w))
-            })
+            v.split(|c: char| !c.is_alphabetic())
+                .any(|w| !w.is_empty() && given_names().contains(w.to_lowercase().as_str()))
         })
         .count();
     known > 0 && known as f64 >= 0.3 * values.len() as f64
