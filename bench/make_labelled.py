@@ -1038,6 +1038,12 @@ def nb_spark_polars(b, v):
     b.code("print(trials.to_string(index=False))",
            [("stream", frame_text_noindex(cols4, rows4) + "\n")])
     plant_frame(b, cols4, rows4, "stream")
+    person = v.name()
+    contact = {"id": v.rng.randrange(10**5), "name": person, "email": v.email(person),
+               "phone": v.phone(), "plan": "pro"}
+    b.code("print(crm.get_contact(%d))" % contact["id"], [("stream", repr(contact) + "\n")])
+    for key in ("name", "email", "phone"):
+        b.plant(contact[key], key, "output", note="dict printed from an API client")
 
 
 TEMPLATES = [

@@ -158,3 +158,41 @@ fn pandas_frame_printed_without_its_index_is_a_table() {
         );
     }
 }
+
+#[test]
+fn a_dict_printed_from_an_api_names_a_person() {
+    // print(requests.get(url).json()): a Python dict's repr, not JSON.
+    let text = "{'id': 7, 'name': 'Joana Ferreira', 'username': 'jferreira', \
+                'email': 'joana.f@sapo.pt', 'address': {'street': 'Rua Augusta 27', \
+                'city': 'Lisboa'}, 'active': True}\n";
+    let (code, findings) = scan(stream(text));
+    assert_eq!(code, 1, "{findings:#?}");
+    let found = columns(&findings);
+    assert!(
+        found.contains(&("pii.column-person-name".to_string(), "name".to_string())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_dict_of_model_settings_is_not_a_person() {
+    let text = "{'name': 'ResNet Large', 'optimizer': 'AdamW', 'scheduler': 'Cosine Annealing'}\n\
+                {'name': 'Owl Creek', 'kind': 'River Basin'}\n";
+    let (code, findings) = scan(stream(text));
+    assert_eq!(code, 0, "{findings:#?}");
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn keyed_values_that_are_not_records_of_people_are_not_reported() {
+    // Famous athletes by sport, and the arguments of a function call: names
+    // and an address by key, with nothing about the people beside them.
+    let text = "{'athletes': [{'name': 'Serena Williams', 'sport': 'Tennis'},\n\
+                \x20 {'name': 'Lionel Messi', 'sport': 'Soccer'},\n\
+                \x20 {'name': 'Simone Biles', 'sport': 'Gymnastics'}]}\n\
+                [FunctionCall(args={'address': '1600 Amphitheatre Pkwy, Mountain View', \
+                'product': 'Pixel 9'}, name='place_order')]\n";
+    let (code, findings) = scan(stream(text));
+    assert_eq!(code, 0, "{findings:#?}");
+    assert!(findings.is_empty(), "{findings:#?}");
+}

@@ -294,14 +294,22 @@ impl Detector {
                 }
                 let distinct: BTreeSet<&str> = values.iter().copied().collect();
                 let preview = format!("column `{header}`");
+                let beside_person = located
+                    .table
+                    .headers
+                    .iter()
+                    .any(|other| other != header && columns::describes_a_person(other));
+                // Values gathered by key (JSON, a printed dict) mix records of
+                // every kind: a function call's arguments, famous athletes by
+                // sport. They are records of people beside a key about people,
+                // or, names aside, when the key holds several values.
+                let names = class.rule_id == "pii.column-person-name";
+                if located.keyed && !beside_person && (names || distinct.len() < 2) {
+                    continue;
+                }
                 // Names alone are a list; beside another column about the
                 // same people (age, salary, e-mail...) they are records.
-                let is_list_of_names = class.rule_id == "pii.column-person-name"
-                    && !located
-                        .table
-                        .headers
-                        .iter()
-                        .any(|other| other != header && columns::describes_a_person(other));
+                let is_list_of_names = names && !beside_person;
                 let (severity, note) = if is_list_of_names {
                     (Severity::Warn, " (no other column describes them)")
                 } else {
@@ -540,6 +548,7 @@ mod tests {
             via: Via::Html,
             file_line: None,
             cell_lines: Vec::new(),
+            keyed: false,
         };
         let mut findings = Vec::new();
         detector.scan_tables(

@@ -13,6 +13,7 @@ pub mod html;
 pub mod image;
 pub mod markdown;
 mod markup;
+pub mod pairs;
 pub mod svg;
 
 use std::sync::Arc;
@@ -129,15 +130,19 @@ pub struct LocatedTable {
     pub via: Via,
     pub file_line: Option<u32>,
     /// The `.ipynb` line of each cell, row by row, where known. Empty for a
-    /// table whose values are scanned elsewhere (JSON records).
+    /// keyed table.
     pub cell_lines: Vec<Vec<Option<u32>>>,
+    /// Values gathered by the key that holds them (JSON records, a printed
+    /// dict), one a row: their own segments scan them, and their columns
+    /// are weaker evidence than a table's.
+    pub keyed: bool,
 }
 
 impl LocatedTable {
-    /// Whether its cells are scanned as table cells (not for JSON records,
-    /// whose strings are scanned as JSON segments already).
+    /// Whether its cells are scanned as table cells: not for a keyed table,
+    /// whose values their text or JSON segments scan already.
     pub fn scans_cells(&self) -> bool {
-        self.via != Via::Json
+        !self.keyed
     }
 
     /// One table cell as a segment, built when it is scanned so that a
@@ -293,7 +298,12 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
             for string in strings {
                 out.segments.push(json_segment(string, origin.clone()));
             }
-            if let Some(table) = json_table(strings) {
+            let keyed = strings.iter().filter_map(|string| {
+                // Keys are listed too, with their own path; they are not values.
+                let key = json_key(&string.path)?;
+                (string.value != key).then_some((key, string.value.as_str()))
+            });
+            if let Some(table) = keyed_table(keyed) {
                 // Records in a JSON output are a table whose columns are
                 // their keys: `$.users[3].name` is row 3 of column `name`.
                 out.tables.push(LocatedTable {
@@ -302,6 +312,7 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
                     origin,
                     via: Via::Json,
                     cell_lines: Vec::new(),
+                    keyed: true,
                 });
             }
             return;
@@ -395,7 +406,29 @@ fn extract_mime(item: &MimeItem, origin: Origin, out: &mut Extracted) {
 fn extract_plain_text(text: &Text, origin: Origin, out: &mut Extracted) {
     let clean = ansi::strip_text(text);
     let found_tables = first_claims(grid::tables(&clean.value), dataframe::tables(&clean.value));
+    push_printed_pairs(&clean, &origin, out);
     extract_text_with_tables(clean, found_tables, origin, out);
+}
+
+/// A dict or JSON printed as text: its string values by key, classified as
+/// a JSON output's are. The values themselves are scanned with the text.
+fn push_printed_pairs(clean: &Text, origin: &Origin, out: &mut Extracted) {
+    let found = pairs::pairs(&clean.value);
+    let Some(first) = found.first() else {
+        return;
+    };
+    let file_line = clean.file_line(first.line);
+    let keyed = found.iter().map(|p| (p.key.as_str(), p.value.as_str()));
+    if let Some(table) = keyed_table(keyed) {
+        out.tables.push(LocatedTable {
+            table,
+            origin: origin.clone(),
+            via: Via::Text,
+            file_line,
+            cell_lines: Vec::new(),
+            keyed: true,
+        });
+    }
 }
 
 /// Markdown (a cell's source or a `text/markdown` output), and the cells of
@@ -495,24 +528,18 @@ fn push_table(
         via,
         file_line,
         cell_lines,
+        keyed: false,
     });
 }
 
-/// The string values of a JSON value gathered by the key that holds them,
-/// as a table for column classification; `None` when no key holds a string.
-/// Each value is a row of its own, empty in every other column: only the
-/// columns are read.
-fn json_table(strings: &[JsonString]) -> Option<Table> {
+/// String values gathered by the key that holds them (a JSON output's, or
+/// a dict printed as text), as a table for column classification; `None`
+/// when there are none. Each value is a row of its own, empty in every
+/// other column: only the columns are read.
+fn keyed_table<'a>(keyed: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Table> {
     let mut table = Table::default();
-    for string in strings {
-        let Some(key) = json_key(&string.path) else {
-            continue;
-        };
-        // Keys are listed too, with their own path; they are not values.
-        if string.value == key {
-            continue;
-        }
-        let column = match table.headers.iter().position(|h| *h == key) {
+    for (key, value) in keyed {
+        let column = match table.headers.iter().position(|h| h == key) {
             Some(column) => column,
             None => {
                 table.headers.push(key.to_string());
@@ -523,7 +550,7 @@ fn json_table(strings: &[JsonString]) -> Option<Table> {
             }
         };
         let mut row = vec![String::new(); table.headers.len()];
-        row[column] = string.value.clone();
+        row[column] = value.to_string();
         table.rows.push(row);
     }
     (!table.rows.is_empty()).then_some(table)
