@@ -292,7 +292,7 @@ fn is_missing(value: &str) -> bool {
 
 /// Two to four capitalised words of letters (apostrophes, hyphens and a
 /// particle such as `van` or `de` allowed), or `Surname, Given`.
-fn looks_like_full_name(value: &str) -> bool {
+pub(crate) fn looks_like_full_name(value: &str) -> bool {
     const PARTICLES: &[&str] = &[
         "van", "von", "de", "del", "da", "di", "la", "le", "bin", "al",
     ];
@@ -422,12 +422,17 @@ fn given_names() -> &'static HashSet<&'static str> {
     })
 }
 
+/// Whether a word is a known given name (any case).
+pub(crate) fn is_given_name(word: &str) -> bool {
+    given_names().contains(word.to_lowercase().as_str())
+}
+
 fn has_given_names(values: &[&str]) -> bool {
     let known = values
         .iter()
         .filter(|v| {
             v.split(|c: char| !c.is_alphabetic())
-                .any(|w| !w.is_empty() && given_names().contains(w.to_lowercase().as_str()))
+                .any(|w| !w.is_empty() && is_given_name(w))
         })
         .count();
     known > 0 && known as f64 >= 0.3 * values.len() as f64

@@ -47,6 +47,7 @@ const VALIDATORS: &[(&str, Check)] = &[
     ("mixed-chars", |v, _| mixed_chars(v)),
     ("base64-json", |v, _| base64_json(v)),
     ("not-word", |v, _| !v.chars().all(char::is_alphabetic)),
+    ("person-name", |v, _| person_name(v)),
 ];
 
 /// The names rules may use.
@@ -72,6 +73,7 @@ pub const NAMES: &[&str] = &[
     "mixed-chars",
     "base64-json",
     "not-word",
+    "person-name",
 ];
 
 pub fn exists(name: &str) -> bool {
@@ -84,6 +86,16 @@ pub fn run(name: &str, value: &str, context: &Context) -> bool {
         .iter()
         .find(|(n, _)| *n == name)
         .is_some_and(|(_, check)| check(value, context))
+}
+
+/// A full name whose first word is a known given name: `Ana Silva`, not
+/// `Services Team` or `Tracking System`.
+fn person_name(value: &str) -> bool {
+    super::columns::looks_like_full_name(value)
+        && value
+            .split_whitespace()
+            .next()
+            .is_some_and(super::columns::is_given_name)
 }
 
 /// Shannon entropy in bits per character.
