@@ -9,7 +9,7 @@
 //! lines is a table only when at least two rows end a value exactly on every
 //! edge; prose, code and number arrays almost never do.
 
-use super::Table;
+use super::{is_elision, Table};
 
 /// Lines longer than this (in characters) are not read as table lines: a
 /// DataFrame repr is cut to the display width long before.
@@ -187,25 +187,14 @@ fn table_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
         row_lines.push(*line);
     }
 
-    // 5. Truncation marks are not data: `...` columns, and `..` rows.
-    let keep: Vec<bool> = std::iter::once(true)
-        .chain(edges.iter().map(|l| l.text != "..."))
-        .collect();
+    // 5. Truncation marks are not data: `..` rows, and `...` columns.
     let mut kept_rows = Vec::new();
     let mut kept_lines = Vec::new();
     for (row, line) in rows.into_iter().zip(row_lines) {
-        let truncation = row.iter().all(|v| v == "..." || v == ".." || v.is_empty());
-        if truncation {
-            continue;
+        if !row.iter().all(|v| is_elision(v) || v.is_empty()) {
+            kept_rows.push(row);
+            kept_lines.push(line);
         }
-        kept_rows.push(
-            row.into_iter()
-                .zip(&keep)
-                .filter(|(_, keep)| **keep)
-                .map(|(v, _)| v)
-                .collect::<Vec<_>>(),
-        );
-        kept_lines.push(line);
     }
     if kept_rows.len() < 2 {
         return None;
@@ -213,7 +202,8 @@ fn table_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
 
     let mut names = vec![index_name(&headers, lines, first, index_width)];
     for (column, label) in edges.iter().enumerate() {
-        if label.text == "..." {
+        if is_elision(&label.text) {
+            names.push(label.text.clone());
             continue;
         }
         let mut levels = upper_levels(&headers, &edges, column);
@@ -221,13 +211,13 @@ fn table_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
         levels.dedup();
         names.push(levels.join(" / "));
     }
-
+    let table = Table {
+        headers: names,
+        rows: kept_rows,
+    };
     Some((
         TextTable {
-            table: Table {
-                headers: names,
-                rows: kept_rows,
-            },
+            table: table.without_elided_columns(),
             first_line: first,
             row_lines: kept_lines,
         },
@@ -283,10 +273,7 @@ fn unindexed_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
         }
         end = line + 1;
         values.remove(0);
-        let truncation = values
-            .iter()
-            .all(|v| v == "..." || v == ".." || v.is_empty());
-        if !truncation {
+        if !values.iter().all(|v| is_elision(v) || v.is_empty()) {
             rows.push(values);
             row_lines.push(*line);
         }
@@ -294,22 +281,13 @@ fn unindexed_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
     if rows.len() < 2 {
         return None;
     }
-    let keep: Vec<bool> = edges.iter().map(|l| l.text != "...").collect();
-    let pick = |values: Vec<String>| -> Vec<String> {
-        values
-            .into_iter()
-            .zip(&keep)
-            .filter(|(_, keep)| **keep)
-            .map(|(v, _)| v)
-            .collect()
+    let table = Table {
+        headers: edges.iter().map(|l| l.text.clone()).collect(),
+        rows,
     };
-    let headers = pick(edges.iter().map(|l| l.text.clone()).collect());
     Some((
         TextTable {
-            table: Table {
-                headers,
-                rows: rows.into_iter().map(pick).collect(),
-            },
+            table: table.without_elided_columns(),
             first_line: first,
             row_lines,
         },

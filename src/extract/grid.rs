@@ -13,7 +13,7 @@
 //! many cells as the header.
 
 use super::dataframe::TextTable;
-use super::Table;
+use super::{is_elision, Table};
 
 /// Lines longer than this (in bytes) are not read as table lines.
 const MAX_LINE_BYTES: usize = 80_000;
@@ -76,11 +76,6 @@ fn classify(line: &str) -> Option<Line> {
     } else {
         cells(line).map(Line::Row)
     }
-}
-
-/// Cells that stand for rows or columns left out (`…`, `...`).
-fn is_elision(cell: &str) -> bool {
-    matches!(cell, "…" | "..." | "")
 }
 
 /// The drawn tables in a plain text.
@@ -155,15 +150,10 @@ fn read_block(block: &[(usize, Line)]) -> Option<TextTable> {
         (header_names(&header_rows, width), data_rows)
     };
 
-    // Columns and rows drawn only to say something was left out.
-    let keep: Vec<bool> = headers.iter().map(|h| h != "…" && h != "...").collect();
+    // Rows drawn only to say that some were left out are not data; nor are
+    // such columns (below).
     let mut table = Table {
-        headers: headers
-            .iter()
-            .zip(&keep)
-            .filter(|(_, keep)| **keep)
-            .map(|(h, _)| h.clone())
-            .collect(),
+        headers,
         rows: Vec::new(),
     };
     let mut row_lines = Vec::new();
@@ -172,18 +162,13 @@ fn read_block(block: &[(usize, Line)]) -> Option<TextTable> {
             // A row of another shape: not this table (or a cell holds a bar).
             continue;
         }
-        if row.iter().all(|cell| is_elision(cell)) {
+        if row.iter().all(|cell| is_elision(cell) || cell.is_empty()) {
             continue;
         }
-        table.rows.push(
-            row.iter()
-                .zip(&keep)
-                .filter(|(_, keep)| **keep)
-                .map(|(cell, _)| cell.clone())
-                .collect(),
-        );
+        table.rows.push(row.clone());
         row_lines.push(number);
     }
+    let table = table.without_elided_columns();
     if table.rows.is_empty() || table.headers.is_empty() {
         return None;
     }

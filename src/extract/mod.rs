@@ -122,6 +122,33 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+impl Table {
+    /// The table without the columns a printer drew only to say that others
+    /// were cut (headed `...` or `…`).
+    pub fn without_elided_columns(mut self) -> Table {
+        let keep: Vec<bool> = self.headers.iter().map(|h| !is_elision(h)).collect();
+        if keep.iter().all(|&kept| kept) {
+            return self;
+        }
+        fn pick(cells: Vec<String>, keep: &[bool]) -> Vec<String> {
+            cells
+                .into_iter()
+                .zip(keep)
+                .filter(|(_, kept)| **kept)
+                .map(|(cell, _)| cell)
+                .collect()
+        }
+        self.headers = pick(self.headers, &keep);
+        self.rows = self.rows.into_iter().map(|row| pick(row, &keep)).collect();
+        self
+    }
+}
+
+/// A cell that stands for rows or columns left out of a printed table.
+pub fn is_elision(cell: &str) -> bool {
+    matches!(cell, "..." | ".." | "…")
+}
+
 /// A table and where it is.
 #[derive(Debug, Clone)]
 pub struct LocatedTable {
