@@ -413,13 +413,7 @@ fn is_titanic_list(values: &[&str]) -> bool {
 /// Common given names in many languages (`given-names.txt`), lower case.
 fn given_names() -> &'static HashSet<&'static str> {
     static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        include_str!("given-names.txt")
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .flat_map(str::split_whitespace)
-            .collect()
-    })
+    NAMES.get_or_init(|| validate::word_list(include_str!("given-names.txt")).collect())
 }
 
 /// Whether a word is a known given name (any case).

@@ -148,13 +148,15 @@ fn luhn_digits(digits: &[u32]) -> bool {
 /// the Public Suffix List).
 fn tlds() -> &'static BTreeSet<&'static str> {
     static TLDS: OnceLock<BTreeSet<&'static str>> = OnceLock::new();
-    TLDS.get_or_init(|| {
-        include_str!("rules/tlds.txt")
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .flat_map(str::split_whitespace)
-            .collect()
-    })
+    TLDS.get_or_init(|| word_list(include_str!("rules/tlds.txt")).collect())
+}
+
+/// The words of a list file shipped in the binary: whitespace-separated,
+/// lines starting with `#` are comments.
+pub(crate) fn word_list(text: &'static str) -> impl Iterator<Item = &'static str> {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .flat_map(str::split_whitespace)
 }
 
 /// An e-mail address whose domain could receive mail: its TLD exists, and it
