@@ -15,6 +15,10 @@ use super::{is_elision, Table};
 /// DataFrame repr is cut to the display width long before.
 const MAX_LINE_CHARS: usize = 20_000;
 
+/// Rows a frame without index is checked against before its labels are
+/// trusted.
+const LABEL_SAMPLE_ROWS: usize = 16;
+
 /// Header lines above the rows at most (MultiIndex columns have one per level).
 const MAX_HEADER_LINES: usize = 4;
 
@@ -236,25 +240,29 @@ fn unindexed_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
     if is_blank(lines[first]) || width(lines[first]) != width(next) {
         return None;
     }
-    let head = chars_of(lines[first])?;
-    let mut candidates: Vec<(usize, Vec<char>)> = Vec::new();
-    let mut at = first + 1;
-    while at < lines.len() && !is_blank(lines[at]) {
-        let Some(chars) = chars_of(lines[at]) else {
-            break;
-        };
-        candidates.push((at, chars));
-        at += 1;
-    }
-    let columns = column_labels(&head, &candidates);
-    // Column names, not a row: a first label that is a number is an index
-    // (a Series, or the rows of a frame read from the middle).
-    let number = |l: &Label| {
-        l.text
+    // Column names, not a row: a label that is a number is a value (a
+    // Series, a frame read from the middle, aligned log lines such as
+    // `row 1: value 3.1416 ok`). Frames with numbered columns are left out.
+    let number = |text: &str| {
+        text.trim_end_matches(':')
             .chars()
             .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
     };
-    if columns.len() < 2 || number(&columns[0]) {
+    if lines[first].split_whitespace().any(number) {
+        return None;
+    }
+    let head = chars_of(lines[first])?;
+    // The labels are read against the first rows only, and the rows then
+    // one at a time until one does not align: tried at every line of a
+    // long aligned block, reading it all each time would be quadratic.
+    let block = (first + 1..lines.len()).take_while(|&line| !is_blank(lines[line]));
+    let sample: Vec<(usize, Vec<char>)> = block
+        .clone()
+        .take(LABEL_SAMPLE_ROWS)
+        .map_while(|line| chars_of(lines[line]).map(|chars| (line, chars)))
+        .collect();
+    let columns = column_labels(&head, &sample);
+    if columns.len() < 2 {
         return None;
     }
     let edges: Vec<&Label> = columns.iter().collect();
@@ -262,8 +270,11 @@ fn unindexed_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
     let mut rows = Vec::new();
     let mut row_lines = Vec::new();
     let mut end = first + 1;
-    for (line, chars) in &candidates {
-        let Some(mut values) = split_row(chars, 0, &edges) else {
+    for line in block {
+        let Some(chars) = chars_of(lines[line]) else {
+            break;
+        };
+        let Some(mut values) = split_row(&chars, 0, &edges) else {
             break;
         };
         // One value under the first label, not an index and a value.
@@ -275,7 +286,7 @@ fn unindexed_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
         values.remove(0);
         if !values.iter().all(|v| is_elision(v) || v.is_empty()) {
             rows.push(values);
-            row_lines.push(*line);
+            row_lines.push(line);
         }
     }
     if rows.len() < 2 {
@@ -605,6 +616,9 @@ Joana Ferreira   29 type 2 diabetes";
     #[test]
     fn headerless_numbers_are_not_an_unindexed_frame() {
         assert!(tables(" 1.50 3\n22.25 4\n 3.00 5").is_empty());
+        // Aligned log lines: a first line of values is not a header.
+        let log = "row 1: value 3.1416 ok\nrow 2: value 6.2832 ok\nrow 3: value 9.4248 ok";
+        assert!(tables(log).is_empty());
     }
 
     #[test]
