@@ -451,14 +451,20 @@ fn index_name(headers: &[Vec<char>], lines: &[&str], first: usize, width: usize)
     }
 }
 
+/// The one table a reader found in `text`; fails the test otherwise.
+#[cfg(test)]
+pub(super) fn only_table(text: &str, reader: fn(&str) -> Vec<TextTable>) -> TextTable {
+    let mut found = reader(text);
+    assert_eq!(found.len(), 1, "{text}");
+    found.remove(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn only(text: &str) -> TextTable {
-        let mut found = tables(text);
-        assert_eq!(found.len(), 1, "{text}");
-        found.remove(0)
+        only_table(text, tables)
     }
 
     // Every repr below is what pandas 3.1.1 printed.

@@ -250,9 +250,7 @@ mod tests {
     use super::*;
 
     fn only(text: &str) -> TextTable {
-        let mut found = tables(text);
-        assert_eq!(found.len(), 1, "{text}");
-        found.remove(0)
+        super::super::dataframe::only_table(text, tables)
     }
 
     #[test]
