@@ -9,7 +9,7 @@
 //! lines is a table only when at least two rows end a value exactly on every
 //! edge; prose, code and number arrays almost never do.
 
-use super::{is_elision, Table};
+use super::{is_elision, split_lines, Table};
 
 /// Lines longer than this (in characters) are not read as table lines: a
 /// DataFrame repr is cut to the display width long before.
@@ -33,10 +33,7 @@ pub struct TextTable {
 
 /// The DataFrame-like tables in a plain text.
 pub fn tables(text: &str) -> Vec<TextTable> {
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(|line| line.strip_suffix('\r').unwrap_or(line))
-        .collect();
+    let lines = split_lines(text);
     let mut found = Vec::new();
     let mut at = 0;
     while at < lines.len() {

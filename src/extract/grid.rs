@@ -13,7 +13,7 @@
 //! many cells as the header.
 
 use super::dataframe::TextTable;
-use super::{is_elision, Table};
+use super::{is_elision, split_lines, Table};
 
 /// Lines longer than this (in bytes) are not read as table lines.
 const MAX_LINE_BYTES: usize = 80_000;
@@ -80,10 +80,7 @@ fn classify(line: &str) -> Option<Line> {
 
 /// The drawn tables in a plain text.
 pub fn tables(text: &str) -> Vec<TextTable> {
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(|line| line.strip_suffix('\r').unwrap_or(line))
-        .collect();
+    let lines = split_lines(text);
     let mut found = Vec::new();
     let mut at = 0;
     while at < lines.len() {

@@ -144,6 +144,13 @@ impl Table {
     }
 }
 
+/// A text's lines, a `\r` before each `\n` left out.
+pub(crate) fn split_lines(text: &str) -> Vec<&str> {
+    text.split('\n')
+        .map(|line| line.strip_suffix('\r').unwrap_or(line))
+        .collect()
+}
+
 /// A cell that stands for rows or columns left out of a printed table.
 pub fn is_elision(cell: &str) -> bool {
     matches!(cell, "..." | ".." | "…")
