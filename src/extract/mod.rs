@@ -16,6 +16,7 @@ mod markup;
 pub mod pairs;
 pub mod svg;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::notebook::{CellType, JsonString, MimeContent, MimeItem, Notebook, Text};
@@ -566,28 +567,48 @@ fn push_table(
     });
 }
 
+/// Keys a keyed table keeps a column for: past this many the text is a
+/// mapping (a vocabulary, a lookup table) rather than records.
+const MAX_KEYED_COLUMNS: usize = 256;
+
+/// Values a keyed column keeps: enough to classify it.
+const MAX_KEYED_VALUES: usize = 1_000;
+
 /// String values gathered by the key that holds them (a JSON output's, or
 /// a dict printed as text), as a table for column classification; `None`
-/// when there are none. Each value is a row of its own, empty in every
-/// other column: only the columns are read.
+/// when there are none. Row `n` holds each key's `n`-th value: only the
+/// columns are read, and memory stays in proportion to the values kept.
 fn keyed_table<'a>(keyed: impl Iterator<Item = (&'a str, &'a str)>) -> Option<Table> {
-    let mut table = Table::default();
+    let mut columns: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut column_of: HashMap<&str, usize> = HashMap::new();
     for (key, value) in keyed {
-        let column = match table.headers.iter().position(|h| h == key) {
-            Some(column) => column,
-            None => {
-                table.headers.push(key.to_string());
-                for row in &mut table.rows {
-                    row.push(String::new());
-                }
-                table.headers.len() - 1
+        let column = match column_of.get(key) {
+            Some(&column) => column,
+            None if columns.len() < MAX_KEYED_COLUMNS => {
+                column_of.insert(key, columns.len());
+                columns.push((key, Vec::new()));
+                columns.len() - 1
             }
+            None => continue,
         };
-        let mut row = vec![String::new(); table.headers.len()];
-        row[column] = value.to_string();
-        table.rows.push(row);
+        let values = &mut columns[column].1;
+        if values.len() < MAX_KEYED_VALUES {
+            values.push(value);
+        }
     }
-    (!table.rows.is_empty()).then_some(table)
+    let height = columns.iter().map(|(_, values)| values.len()).max()?;
+    let rows = (0..height)
+        .map(|row| {
+            columns
+                .iter()
+                .map(|(_, values)| values.get(row).map_or_else(String::new, |v| v.to_string()))
+                .collect()
+        })
+        .collect();
+    Some(Table {
+        headers: columns.iter().map(|(key, _)| key.to_string()).collect(),
+        rows,
+    })
 }
 
 /// The key that holds the value at a JSON path: `$.users[3].name` → `name`,
@@ -638,5 +659,29 @@ mod tests {
         assert_eq!(json_key("$.phones[0]"), Some("phones"));
         assert_eq!(json_key("$[\"first name\"]"), Some("first name"));
         assert_eq!(json_key("$[2]"), None);
+    }
+
+    #[test]
+    fn keyed_tables_stay_small_for_mappings_and_long_lists() {
+        let records = [
+            ("name", "Ana Silva"),
+            ("email", "a@b.pt"),
+            ("name", "Li Wei"),
+        ];
+        let table = keyed_table(records.into_iter()).unwrap();
+        assert_eq!(table.headers, ["name", "email"]);
+        assert_eq!(table.rows, [["Ana Silva", "a@b.pt"], ["Li Wei", ""]]);
+
+        // A vocabulary printed as a dict: every key once.
+        let words: Vec<String> = (0..10_000).map(|n| format!("word{n}")).collect();
+        let table = keyed_table(words.iter().map(|w| (w.as_str(), "NN"))).unwrap();
+        assert_eq!(
+            (table.headers.len(), table.rows.len()),
+            (MAX_KEYED_COLUMNS, 1)
+        );
+
+        // One key, many values.
+        let table = keyed_table((0..5_000).map(|_| ("email", "a@b.pt"))).unwrap();
+        assert_eq!(table.rows.len(), MAX_KEYED_VALUES);
     }
 }
