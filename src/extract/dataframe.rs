@@ -9,7 +9,7 @@
 //! lines is a table only when at least two rows end a value exactly on every
 //! edge; prose, code and number arrays almost never do.
 
-use super::{is_elision, split_lines, Table};
+use super::{is_elided_row, is_elision, split_lines, Table};
 
 /// Lines longer than this (in characters) are not read as table lines: a
 /// DataFrame repr is cut to the display width long before.
@@ -192,7 +192,7 @@ fn table_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
     let mut kept_rows = Vec::new();
     let mut kept_lines = Vec::new();
     for (row, line) in rows.into_iter().zip(row_lines) {
-        if !row.iter().all(|v| is_elision(v) || v.is_empty()) {
+        if !is_elided_row(&row) {
             kept_rows.push(row);
             kept_lines.push(line);
         }
@@ -281,7 +281,7 @@ fn unindexed_at(lines: &[&str], first: usize) -> Option<(TextTable, usize)> {
         }
         end = line + 1;
         values.remove(0);
-        if !values.iter().all(|v| is_elision(v) || v.is_empty()) {
+        if !is_elided_row(&values) {
             rows.push(values);
             row_lines.push(line);
         }

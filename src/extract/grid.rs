@@ -13,7 +13,7 @@
 //! many cells as the header.
 
 use super::dataframe::TextTable;
-use super::{is_elision, split_lines, Table};
+use super::{is_elided_row, split_lines, Table};
 
 /// Lines longer than this (in bytes) are not read as table lines.
 const MAX_LINE_BYTES: usize = 80_000;
@@ -159,7 +159,7 @@ fn read_block(block: &[(usize, Line)]) -> Option<TextTable> {
             // A row of another shape: not this table (or a cell holds a bar).
             continue;
         }
-        if row.iter().all(|cell| is_elision(cell) || cell.is_empty()) {
+        if is_elided_row(row) {
             continue;
         }
         table.rows.push(row.clone());

@@ -157,6 +157,11 @@ pub fn is_elision(cell: &str) -> bool {
     matches!(cell, "..." | ".." | "…")
 }
 
+/// A row drawn only to say that rows were left out: elisions and blanks.
+pub fn is_elided_row(cells: &[String]) -> bool {
+    cells.iter().all(|cell| is_elision(cell) || cell.is_empty())
+}
+
 /// A table and where it is.
 #[derive(Debug, Clone)]
 pub struct LocatedTable {
